@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { ConfigError } from './errors.js';
+
+export interface Env {
+  PORT: number;
+  HOST: string;
+  TZ: string;
+  MONGODB_URI: string;
+  DATA_DIR: string;
+  ADMIN_TOKEN: string;
+  LOG_LEVEL: string;
+  WECOM_API_BASE: string;
+  WECOM_MAX_SKEW_S: number;
+  BOTS_DIR: string;
+  FLOWS_DIR: string;
+}
+
+const schema = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    TZ: { type: 'string', minLength: 1, default: 'Asia/Shanghai' },
+    MONGODB_URI: { type: 'string', pattern: '^$|^mongodb(\\+srv)?://', default: '' },
+    DATA_DIR: { type: 'string', minLength: 1, default: './data' },
+    ADMIN_TOKEN: { type: 'string', default: '' },
+    LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    WECOM_API_BASE: { type: 'string', pattern: '^https?://', default: 'https://qyapi.weixin.qq.com' },
+    WECOM_MAX_SKEW_S: { type: 'integer', minimum: 0, default: 3600 },
+    BOTS_DIR: { type: 'string', minLength: 1, default: './bots' },
+    FLOWS_DIR: { type: 'string', minLength: 1, default: './flows' },
+  },
+} as const;
+
+const validate = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: false }).compile(schema);
+
+/** Loads `.env` when present (never overriding the real environment), then validates and fills defaults. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env, envFile = '.env'): Env {
+  if (source === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.properties)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  if (!validate(picked)) {
+    const err = validate.errors?.[0];
+    const name = err?.instancePath.slice(1) || '';
+    throw new ConfigError('environment', name, err?.message ?? 'is invalid');
+  }
+  return picked as unknown as Env;
+}

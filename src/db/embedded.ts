@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db-server', 'target');
+const classpath = [join(root, 'classes'), join(root, 'lib', '*')].join(':');
+
+export const EMBEDDED_MISSING = [
+  'The embedded MongoDB server is not available: no MONGODB_URI is set and db-server/target has not been built.',
+  'Either set MONGODB_URI to a real MongoDB (e.g. mongodb://127.0.0.1:27017/weibao),',
+  'or install Java 17 and Maven (Debian: apt-get install openjdk-17-jdk-headless maven) and run npm install again,',
+  'which downloads mongo-java-server 1.47.0 from Maven Central and compiles db-server/src/Launcher.java.',
+].join(' ');
+
+export interface EmbeddedServer {
+  /** Connection string without a database name, e.g. mongodb://127.0.0.1:41234 */
+  uri: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** H2 file for persistent data; absent = memory backend. */
+  file?: string;
+  port?: number;
+  startTimeoutMs?: number;
+}
+
+export function embeddedAvailable(): boolean {
+  return existsSync(join(root, 'classes', 'Launcher.class')) && spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Starts the project's Java launcher and resolves once it listens. The child exits when we do (its stdin closes). */
+export function startEmbedded(opts: EmbeddedOptions = {}): Promise<EmbeddedServer> {
+  if (!embeddedAvailable()) return Promise.reject(new Error(EMBEDDED_MISSING));
+  const args = ['-Xss4m', '-cp', classpath, 'Launcher', '--port', String(opts.port ?? 0)];
+  if (opts.file) {
+    mkdirSync(dirname(opts.file), { recursive: true });
+    args.push('--file', opts.file);
+  }
+  const child = spawn('java', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    stderr = (stderr + d).slice(-2000);
+  });
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`embedded MongoDB did not start within ${opts.startTimeoutMs ?? 30000} ms ${stderr.trim()}`));
+    }, opts.startTimeoutMs ?? 30000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`embedded MongoDB exited with code ${code}: ${stderr.trim().split('\n').pop() ?? ''}`));
+    });
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const m = /^LISTENING (.+):(\d+)$/.exec(line);
+      if (!m) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      const port = Number(m[2]);
+      resolvePromise({ uri: `mongodb://${m[1]}:${port}`, port, stop: () => stopChild(child) });
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((res) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      res();
+    });
+    // SIGTERM runs the launcher's shutdown hook, which closes (and so flushes) the H2 store.
+    child.kill('SIGTERM');
+  });
+}
+
+export function ensureDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+}

@@ -1,0 +1,51 @@
+export interface DigestConfig {
+  /** Local time "HH:mm" the daily digest goes out. */
+  time: string;
+  /** Also post the digest into the group through the webhook. */
+  toGroup: boolean;
+}
+export interface InspectionPlan {
+  id: string;
+  name: string;
+  /** Checklist flow id in flows/. */
+  flow: string;
+  every: 'week' | 'month' | 'quarter';
+  /** Day of the period it is due (1 = first day / Monday) and the local time the card goes out. */
+  day: number;
+  time: string;
+  /** Engineer userid. */
+  assignee: string;
+  /** Hours after which an unfinished inspection is reminded, then escalated to the leads. */
+  remindAfterHours: number;
+  escalateAfterHours: number;
+}
+
+const hhmm = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' };
+
+export const digestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { time: { ...hhmm, default: '08:30' }, toGroup: { type: 'boolean', default: false } },
+  default: {},
+} as const;
+
+export const inspectionsSchema = {
+  type: 'array',
+  default: [],
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'name', 'flow', 'every', 'assignee'],
+    properties: {
+      id: { type: 'string', pattern: '^[a-z0-9-]+$' },
+      name: { type: 'string', minLength: 1 },
+      flow: { type: 'string', minLength: 1 },
+      every: { enum: ['week', 'month', 'quarter'] },
+      day: { type: 'integer', minimum: 1, maximum: 28, default: 1 },
+      time: { ...hhmm, default: '09:00' },
+      assignee: { type: 'string', minLength: 1 },
+      remindAfterHours: { type: 'number', exclusiveMinimum: 0, default: 24 },
+      escalateAfterHours: { type: 'number', exclusiveMinimum: 0, default: 48 },
+    },
+  },
+} as const;

@@ -1,0 +1,43 @@
+export const SYSTEM_IDS = [
+  'his',
+  'emr',
+  'lis',
+  'pacs',
+  'nursing',
+  'dialysis',
+  'transfusion',
+  'ecg',
+  'pathology',
+  'icu',
+  'insurance',
+  'integration',
+  'queue',
+  'other',
+] as const;
+export type SystemId = (typeof SYSTEM_IDS)[number];
+
+export interface SystemDef {
+  id: SystemId;
+  /** Chinese display name, e.g. "检验系统(LIS)". */
+  name: string;
+  /** Names, abbreviations and module names that identify the system outright. */
+  aliases: string[];
+  /** Typical vocabulary that hints at the system. */
+  keywords: string[];
+}
+
+export const systemsSchema = {
+  type: 'array',
+  minItems: 1,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'name', 'aliases', 'keywords'],
+    properties: {
+      id: { enum: SYSTEM_IDS },
+      name: { type: 'string', minLength: 1 },
+      aliases: { type: 'array', items: { type: 'string', minLength: 1 } },
+      keywords: { type: 'array', items: { type: 'string', minLength: 1 } },
+    },
+  },
+} as const;
