@@ -80,7 +80,14 @@ describe('bot files', () => {
 describe('environment', () => {
   it('applies the documented defaults', () => {
     const env = loadEnv({}, '');
-    expect(env).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', TZ: 'Asia/Shanghai', MONGODB_URI: '', DATA_DIR: './data', WECOM_MAX_SKEW_S: 3600 });
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      TZ: 'Asia/Shanghai',
+      MONGODB_URI: '',
+      DATA_DIR: './data',
+      WECOM_MAX_SKEW_S: 3600,
+    });
   });
 
   it('rejects a non-numeric port naming the variable', () => {
