@@ -88,18 +88,21 @@ export async function startService(opts: ServiceOptions = {}): Promise<Service> 
   log.info({ url, bots: [...bots.keys()] }, 'service started');
 
   let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      // Order matters: stop taking requests, let jobs and workers finish, then close the database.
-      await new Promise<void>((res) => {
-        server.close(() => res());
-        server.closeIdleConnections();
-      });
-      for (const f of [...features].reverse()) await f.stop?.();
-      await scheduler.stop();
-      await disconnect();
-      await embedded?.stop();
-      log.info('service stopped');
-    })());
+  const stopOnce = async () => {
+    // Order matters: stop taking requests, let jobs and workers finish, then close the database.
+    await new Promise<void>((res) => {
+      server.close(() => res());
+      server.closeIdleConnections();
+    });
+    for (const f of [...features].reverse()) await f.stop?.();
+    await scheduler.stop();
+    await disconnect();
+    await embedded?.stop();
+    log.info('service stopped');
+  };
+  const stop = () => {
+    stopping ??= stopOnce();
+    return stopping;
+  };
   return { ctx, url, server, features, stop };
 }
