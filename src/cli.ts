@@ -3,11 +3,14 @@ import { loadBots } from './config/bots.js';
 import { loadEnv } from './config/env.js';
 import { type CliCommand, UsageError } from './cli-command.js';
 import { ConfigError } from './config/errors.js';
+import { rosterWhoCommand } from './roster/cli.js';
+import { slaDueCommand } from './sla/cli.js';
+import { triageCommand } from './triage/cli.js';
 
 process.env.TZ ||= 'Asia/Shanghai';
 
 // Each module contributes its commands here.
-const commands: CliCommand[] = [];
+const commands: CliCommand[] = [slaDueCommand, rosterWhoCommand, triageCommand];
 
 function usage(): string {
   return ['usage: npm run --silent cli -- <command> [options]', ...commands.map((c) => `  ${c.usage}`)].join('\n');

@@ -1,0 +1,19 @@
+/**
+ * npm run bench [-- <name>]: runs the micro-benchmarks (not timed tests) and prints per-call median / p99 with the machine.
+ * Each module adds one entry to `benches`.
+ */
+import { availableParallelism, cpus } from 'node:os';
+import { triageBench } from './bench/triage.js';
+import type { BenchResult } from './bench/timing.js';
+
+const benches: Record<string, () => Promise<BenchResult>> = { triage: triageBench };
+
+const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+console.log(`machine: nproc=${availableParallelism()} cpu="${cpus()[0]?.model ?? 'unknown'}" node=${process.version}`);
+for (const [name, run] of Object.entries(benches)) {
+  if (only.length && !only.includes(name)) continue;
+  const r = await run();
+  console.log(
+    `${r.name}: median ${r.medianUs.toFixed(1)} µs, p99 ${r.p99Us.toFixed(1)} µs (${r.runs} runs)${r.note ? ` — ${r.note}` : ''}`,
+  );
+}

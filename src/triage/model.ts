@@ -1,0 +1,303 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { ConfigError } from '../config/errors.js';
+import { assertValid } from '../config/load-json.js';
+import { SYSTEM_IDS, type SystemId } from './config.js';
+
+/** A boolean test over the facts found in a message (cue names, `dim:value`, tags, `system:<id>`, hasSystem, multiSystem). */
+export interface Condition {
+  all?: string[];
+  any?: string[];
+  none?: string[];
+}
+
+/** A named group of vocabulary: plain terms (substring, single Chinese characters only at a word start) and regexes. */
+export interface CueDef {
+  label: string;
+  terms: string[];
+  patterns: string[];
+}
+
+export interface DimensionValue {
+  value: string;
+  when?: Condition;
+  /** Extra facts set when this value is chosen (e.g. "fault", "serious"). */
+  tags?: string[];
+}
+
+export type ReportLevel = 1 | 2 | 3;
+
+/** The level model of `flows/triage.json`: vocabulary, decision lists and the impact × urgency table as data. */
+export interface TriageModel {
+  version: 1;
+  levelNames: Record<'1' | '2' | '3' | '4', string>;
+  normalize: { replace: Record<string, string>; collapse: string[] };
+  cues: Record<string, CueDef>;
+  systems: {
+    aliasWeight: number;
+    keywordWeight: number;
+    /** The catch-all system (hardware/network); loses ties against a named clinical system. */
+    fallback: SystemId;
+    rules: Array<{ when: Condition; system: SystemId; reason: string }>;
+  };
+  /** Evaluated in order; each picks the first value whose `when` holds (a value without `when` is the default). */
+  dimensions: Array<{ name: string; values: DimensionValue[] }>;
+  intents: Array<{ intent: 'report' | 'request' | 'chat'; when?: Condition }>;
+  levels: {
+    row: string;
+    column: string;
+    table: Record<string, Record<string, ReportLevel>>;
+    min: ReportLevel;
+    max: ReportLevel;
+    request: 4;
+  };
+  adjust: Array<{ label: string; cue?: string; when: Condition; shift: number }>;
+  forced: Array<{ when: Condition; level: ReportLevel; reason: string }>;
+}
+
+const names = { type: 'array', items: { type: 'string', minLength: 1 } };
+const condition = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { all: names, any: names, none: names },
+};
+const reportLevel = { enum: [1, 2, 3] };
+
+export const triageModelSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'levelNames', 'normalize', 'cues', 'systems', 'dimensions', 'intents', 'levels', 'adjust', 'forced'],
+  properties: {
+    $schema: { type: 'string' },
+    version: { const: 1 },
+    levelNames: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['1', '2', '3', '4'],
+      properties: Object.fromEntries(['1', '2', '3', '4'].map((k) => [k, { type: 'string', minLength: 1 }])),
+    },
+    normalize: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['replace', 'collapse'],
+      properties: {
+        replace: { type: 'object', additionalProperties: { type: 'string' } },
+        collapse: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 1 } },
+      },
+    },
+    cues: {
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['label', 'terms', 'patterns'],
+        properties: {
+          label: { type: 'string', minLength: 1 },
+          terms: names,
+          patterns: { type: 'array', items: { type: 'string', minLength: 1, format: 'regex' } },
+        },
+      },
+    },
+    systems: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['aliasWeight', 'keywordWeight', 'fallback', 'rules'],
+      properties: {
+        aliasWeight: { type: 'number', exclusiveMinimum: 0 },
+        keywordWeight: { type: 'number', exclusiveMinimum: 0 },
+        fallback: { enum: SYSTEM_IDS },
+        rules: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['when', 'system', 'reason'],
+            properties: { when: condition, system: { enum: SYSTEM_IDS }, reason: { type: 'string', minLength: 1 } },
+          },
+        },
+      },
+    },
+    dimensions: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'values'],
+        properties: {
+          name: { type: 'string', pattern: '^[a-z][A-Za-z0-9]*$' },
+          values: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['value'],
+              properties: { value: { type: 'string', minLength: 1 }, when: condition, tags: names },
+            },
+          },
+        },
+      },
+    },
+    intents: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['intent'],
+        properties: { intent: { enum: ['report', 'request', 'chat'] }, when: condition },
+      },
+    },
+    levels: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['row', 'column', 'table', 'min', 'max', 'request'],
+      properties: {
+        row: { type: 'string' },
+        column: { type: 'string' },
+        table: { type: 'object', additionalProperties: { type: 'object', additionalProperties: reportLevel } },
+        min: reportLevel,
+        max: reportLevel,
+        request: { const: 4 },
+      },
+    },
+    adjust: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['label', 'when', 'shift'],
+        properties: {
+          label: { type: 'string', minLength: 1 },
+          cue: { type: 'string' },
+          when: condition,
+          shift: { type: 'integer', minimum: -2, maximum: 2 },
+        },
+      },
+    },
+    forced: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['when', 'level', 'reason'],
+        properties: { when: condition, level: reportLevel, reason: { type: 'string', minLength: 1 } },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+// Only the regex format is needed; checking it here keeps the error pointing at the pattern's JSON path.
+ajv.addFormat('regex', { validate: (s: string) => compiles(s) });
+const validateModel = ajv.compile(triageModelSchema);
+
+function compiles(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TRIAGE_FILE = 'triage.json';
+
+/** Reads and validates `<flowsDir>/triage.json`; every problem is a ConfigError naming the file and the JSON path. */
+export function loadTriageModel(flowsDir = 'flows'): TriageModel {
+  const file = join(flowsDir, TRIAGE_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(file, '', 'is missing or unreadable');
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(file, '', `is not valid JSON (${(e as Error).message})`);
+  }
+  return parseTriageModel(data, file);
+}
+
+export function parseTriageModel(data: unknown, file: string): TriageModel {
+  assertValid<TriageModel>(validateModel, data, file);
+  checkReferences(data, file);
+  return data;
+}
+
+const SYSTEM_FACTS = ['hasSystem', 'multiSystem', ...SYSTEM_IDS.map((s) => `system:${s}`)];
+
+/** Cross-references ajv cannot see: every fact a condition names must be producible, and the table must be complete. */
+function checkReferences(m: TriageModel, file: string): void {
+  const known = new Set<string>([...Object.keys(m.cues), ...SYSTEM_FACTS]);
+  const dims = new Map<string, string[]>();
+  m.dimensions.forEach((d, i) => {
+    if (dims.has(d.name)) throw new ConfigError(file, `/dimensions/${i}/name`, `duplicates dimension "${d.name}"`);
+    checkDefaultLast(d.values, file, `/dimensions/${i}/values`);
+    d.values.forEach((v, j) => {
+      // A dimension may test cues, systems and dimensions before it, never itself or later ones.
+      checkCondition(v.when, known, file, `/dimensions/${i}/values/${j}/when`);
+    });
+    dims.set(
+      d.name,
+      d.values.map((v) => v.value),
+    );
+    for (const v of d.values) {
+      known.add(`${d.name}:${v.value}`);
+      for (const t of v.tags ?? []) known.add(t);
+    }
+  });
+  m.systems.rules.forEach((r, i) => {
+    checkCondition(r.when, known, file, `/systems/rules/${i}/when`);
+  });
+  m.intents.forEach((r, i) => {
+    checkCondition(r.when, known, file, `/intents/${i}/when`);
+  });
+  checkDefaultLast(m.intents, file, '/intents');
+  m.adjust.forEach((a, i) => {
+    checkCondition(a.when, known, file, `/adjust/${i}/when`);
+    if (a.cue !== undefined && !(a.cue in m.cues)) throw new ConfigError(file, `/adjust/${i}/cue`, `names unknown cue "${a.cue}"`);
+  });
+  m.forced.forEach((f, i) => {
+    checkCondition(f.when, known, file, `/forced/${i}/when`);
+  });
+  checkTable(m, dims, file);
+}
+
+function checkDefaultLast(list: Array<{ when?: Condition }>, file: string, path: string): void {
+  const last = list.length - 1;
+  list.forEach((v, i) => {
+    if (i < last && !v.when)
+      throw new ConfigError(file, `${path}/${i}`, 'has no "when" but is not the last entry (later entries could never apply)');
+  });
+  if (list[last].when) throw new ConfigError(file, `${path}/${last}`, 'must be a default without "when" so every message gets a value');
+}
+
+function checkCondition(c: Condition | undefined, known: Set<string>, file: string, path: string): void {
+  if (!c) return;
+  for (const key of ['all', 'any', 'none'] as const) {
+    (c[key] ?? []).forEach((name, i) => {
+      if (!known.has(name)) throw new ConfigError(file, `${path}/${key}/${i}`, `names unknown cue or fact "${name}"`);
+    });
+  }
+}
+
+function checkTable(m: TriageModel, dims: Map<string, string[]>, file: string): void {
+  const rows = dims.get(m.levels.row);
+  const cols = dims.get(m.levels.column);
+  if (!rows) throw new ConfigError(file, '/levels/row', `names unknown dimension "${m.levels.row}"`);
+  if (!cols) throw new ConfigError(file, '/levels/column', `names unknown dimension "${m.levels.column}"`);
+  for (const r of rows) {
+    const row = m.levels.table[r];
+    if (!row) throw new ConfigError(file, '/levels/table', `must have a row "${r}"`);
+    for (const c of cols) {
+      if (row[c] === undefined) throw new ConfigError(file, `/levels/table/${r}`, `must have a level for "${c}"`);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { loadBots } from '../../src/config/bots.js';
+import { createTriage } from '../../src/triage/engine.js';
+import { loadTriageModel } from '../../src/triage/model.js';
+
+const bot = loadBots('bots', {}).get('demo')!;
+const triage = createTriage(bot, loadTriageModel('flows'));
+
+describe('triage', () => {
+  it('explains a level-1 report in short Chinese: scope + state → level', () => {
+    const r = triage('全院HIS都登不进去了');
+    expect(r).toMatchObject({ intent: 'report', level: 1, system: 'his', missing: [] });
+    expect(r.reason).toBe('全院 + 登不进 → 一级');
+  });
+
+  it('raises a blocked function to 一级 when patients are waiting in an emergency', () => {
+    const r = triage('急诊挂号打不开，病人在等');
+    expect(r.level).toBe(1);
+    expect(r.reason).toContain('急诊');
+  });
+
+  it('forces 一级 for a blood issue blocked during surgery', () => {
+    const r = triage('输血系统扫码提示血袋不存在，病人正在手术');
+    expect(r).toMatchObject({ level: 1, system: 'transfusion' });
+    expect(r.signals.forced).toBeTruthy();
+  });
+
+  it('lowers an intermittent error and a single broken printer to 三级', () => {
+    expect(triage('电子病历保存时偶尔报错').level).toBe(3);
+    expect(triage('打印机打不出东西了')).toMatchObject({ level: 3, system: 'other' });
+  });
+
+  it('calls how-to, accounts and training requests 四级 requests', () => {
+    expect(triage('请问PACS怎么刻盘')).toMatchObject({ intent: 'request', level: 4, system: 'pacs' });
+    expect(triage('新来的护士要开一个移动护理账号')).toMatchObject({ intent: 'request', level: 4, system: 'nursing' });
+    expect(triage('HIS怎么又打不开了')).toMatchObject({ intent: 'report' });
+  });
+
+  it('recognises chat commands with the shared grammar and opens no ticket', () => {
+    const r = triage('@维保助手 接单 12');
+    expect(r).toMatchObject({ intent: 'command', level: null, system: null });
+    expect(r.signals.command).toMatchObject({ verb: '接单', no: 12 });
+  });
+
+  it('treats greetings, thanks and tests as chat with no ticket', () => {
+    for (const t of ['你好', '谢谢，已经好了', '测试一下', '好的', '']) {
+      expect(triage(t), t).toMatchObject({ intent: 'chat', level: null, system: null });
+    }
+  });
+
+  it('says which slots are still unknown', () => {
+    expect(triage('打不开了').missing).toEqual(['system', 'impact']);
+    expect(triage('LIS有点问题').missing).toContain('impact');
+    expect(triage('HIS').missing).toEqual(['symptom']);
+  });
+
+  it('prefers a named system over hardware when both are mentioned', () => {
+    expect(triage('我这台电脑登录HIS的时候报错').system).toBe('his');
+    expect(triage('医保接口返回错误').system).toBe('insurance');
+  });
+
+  it('routes an order that one system sends and another never receives to the integration platform', () => {
+    expect(triage('医生站开的检查申请PACS那边收不到').system).toBe('integration');
+  });
+});
