@@ -10,6 +10,8 @@ export interface WecomConfig {
   webhookKey: string;
   /** Chats the bot answers in; empty = every chat it has been added to. */
   allowedChats: string[];
+  /** Names users @-mention the smart bot by; stripped from message text. */
+  mentionNames: string[];
 }
 
 const aesKey = { type: 'string', pattern: '^[A-Za-z0-9+/]{43}$' };
@@ -32,5 +34,6 @@ export const wecomSchema = {
     aibot: creds,
     webhookKey: { type: 'string', default: '' },
     allowedChats: { type: 'array', items: { type: 'string' }, default: [] },
+    mentionNames: { type: 'array', items: { type: 'string', minLength: 1 }, default: ['维保助手'] },
   },
 } as const;

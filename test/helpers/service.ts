@@ -15,11 +15,11 @@ export async function startTestService(opts: ServiceOptions & { envOverrides?: R
     '',
   );
   return startService({
+    ...opts,
     env,
     bots: opts.bots ?? loadBots(env.BOTS_DIR, {}),
     features: opts.features ?? productionFeatures,
     dbName: opts.dbName ?? testDbName(),
     processEvery: opts.processEvery ?? 200,
-    ...opts,
   });
 }

@@ -1,0 +1,120 @@
+import { log } from '../log.js';
+import type { Feature, FeatureFactory, ServiceContext } from '../service.js';
+import { WecomClient } from './client.js';
+import { Inbox, InboxModel } from './inbox.js';
+import { OutboxMessenger } from './messenger.js';
+import { Outbox, OutboxModel } from './outbox.js';
+import { RateLimiter, RateModel } from './rate-limit.js';
+import { wecomRoutes } from './routes.js';
+import type { InboundMessage, Messenger } from './types.js';
+
+export interface WecomDeps {
+  /** Handles every text/image message and non-card event; runs after the callback was acknowledged. */
+  onMessage(msg: InboundMessage): Promise<void>;
+  /** Handles a template-card click; the returned card replaces the clicked one (answered within 5 s). */
+  onCardEvent?(msg: InboundMessage): Promise<object | null>;
+}
+
+export interface WecomTuning {
+  pollMs?: number;
+  httpTimeoutMs?: number;
+  cardTimeoutMs?: number;
+  busyDelayMs?: number;
+  maxAttempts?: number;
+}
+
+export interface WecomFeature extends Feature {
+  messenger: Messenger;
+  outbox: Outbox;
+  inbox: Inbox;
+  client: WecomClient;
+}
+
+const registry = new WeakMap<ServiceContext, Messenger>();
+
+/** The messenger of the running WeCom feature, for other features (escalation, digests, …). */
+export function messengerFor(ctx: ServiceContext): Messenger {
+  const m = registry.get(ctx);
+  if (!m) throw new Error('the wecom feature is not registered (put it before features that send messages)');
+  return m;
+}
+
+/** Verified callbacks in (inbox), durable messages out (outbox), with a pluggable message handler. */
+export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning: WecomTuning = {}): WecomFeature {
+  const client = new WecomClient(ctx.env.WECOM_API_BASE.replace(/\/+$/, ''), ctx.clock, tuning.httpTimeoutMs);
+  const outbox = new Outbox(ctx.bots, ctx.clock, client, new RateLimiter(ctx.clock), {
+    pollMs: tuning.pollMs,
+    busyDelayMs: tuning.busyDelayMs,
+    maxAttempts: tuning.maxAttempts,
+  });
+  const messenger = new OutboxMessenger(ctx.bots, outbox, ctx.clock);
+
+  // App card clicks are answered through message/update_template_card (durable); the smart bot's passively.
+  const onCardEvent = async (msg: InboundMessage): Promise<object | null> => {
+    if (!deps.onCardEvent) {
+      await deps.onMessage(msg);
+      return null;
+    }
+    const card = await deps.onCardEvent(msg);
+    if (card && msg.channel === 'app' && msg.event?.responseCode) {
+      await messenger.updateCard(msg.bot, msg.event.responseCode, card, { idempotencyKey: `card:${msg.id}` });
+      return null;
+    }
+    return card;
+  };
+  const dispatch = async (msg: InboundMessage): Promise<void> => {
+    if (msg.type === 'event' && msg.event?.name === 'template_card_event') {
+      await onCardEvent(msg);
+      return;
+    }
+    await deps.onMessage(msg);
+  };
+  const inbox = new Inbox(ctx.clock, dispatch, { pollMs: tuning.pollMs });
+  registry.set(ctx, messenger);
+
+  return {
+    name: 'wecom',
+    messenger,
+    outbox,
+    inbox,
+    client,
+    routers: [
+      wecomRoutes({
+        bots: ctx.bots,
+        clock: ctx.clock,
+        maxSkewS: ctx.env.WECOM_MAX_SKEW_S,
+        inbox,
+        onCardEvent,
+        cardTimeoutMs: tuning.cardTimeoutMs,
+      }),
+    ],
+    async init() {
+      await Promise.all([InboxModel.createIndexes(), OutboxModel.createIndexes(), RateModel.createIndexes()]);
+    },
+    start() {
+      inbox.start();
+      outbox.start();
+    },
+    async stop() {
+      await inbox.stop();
+      await outbox.stop();
+    },
+  };
+}
+
+export const HELP_TEXT = [
+  '维保助手：在群里 @我 描述故障即可报修，例如“@维保助手 LIS报告打印不出来，急”。',
+  '工程师可回复：接单 12、到场 12、解决 12 …；发送“帮助”查看全部命令。',
+].join('\n');
+
+/** Until the bot engine exists: every message gets a short help text. */
+export const wecomFeature: FeatureFactory = (ctx) => {
+  const feature: WecomFeature = createWecomFeature(ctx, {
+    async onMessage(msg) {
+      if (msg.type === 'event') return;
+      await feature.messenger.reply(msg, { type: 'text', text: HELP_TEXT }, { idempotencyKey: `help:${msg.id}` });
+      log.debug({ inboxId: msg.id }, 'help sent');
+    },
+  });
+  return feature;
+};

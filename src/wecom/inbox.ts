@@ -1,0 +1,231 @@
+import mongoose, { Schema, type Types } from 'mongoose';
+import type { Clock } from '../clock.js';
+import { log } from '../log.js';
+import type { InboundMessage } from './types.js';
+
+export type InboxStatus = 'pending' | 'processing' | 'done' | 'failed' | 'ignored';
+
+export interface InboxDoc {
+  _id: Types.ObjectId;
+  bot: string;
+  channel: 'aibot' | 'app';
+  dedupeKey: string;
+  msgId: string;
+  type: InboundMessage['type'];
+  chatType: 'group' | 'single';
+  chatId: string | null;
+  from: { userid: string; name?: string };
+  text: string;
+  event?: InboundMessage['event'];
+  responseUrl?: string;
+  responseUrlUsed?: boolean;
+  imageUrl?: string;
+  receivedAt: Date;
+  status: InboxStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  leaseUntil: Date | null;
+  lastError: string | null;
+  processedAt: Date | null;
+}
+
+const inboxSchema = new Schema<InboxDoc>(
+  {
+    bot: { type: String, required: true },
+    channel: { type: String, required: true },
+    dedupeKey: { type: String, required: true },
+    msgId: { type: String, required: true },
+    type: { type: String, required: true },
+    chatType: { type: String, required: true },
+    chatId: { type: String, default: null },
+    from: { userid: { type: String, required: true }, name: String },
+    text: { type: String, default: '' },
+    event: { type: Schema.Types.Mixed },
+    responseUrl: String,
+    responseUrlUsed: { type: Boolean, default: false },
+    imageUrl: String,
+    receivedAt: { type: Date, required: true },
+    status: { type: String, required: true },
+    attempts: { type: Number, default: 0 },
+    nextAttemptAt: { type: Date, default: null },
+    leaseUntil: { type: Date, default: null },
+    lastError: { type: String, default: null },
+    processedAt: { type: Date, default: null },
+  },
+  { collection: 'inbox', versionKey: false },
+);
+inboxSchema.index({ bot: 1, channel: 1, dedupeKey: 1 }, { unique: true });
+inboxSchema.index({ status: 1, nextAttemptAt: 1 });
+
+export const InboxModel = mongoose.models.inbox ?? mongoose.model<InboxDoc>('inbox', inboxSchema);
+
+export function toMessage(d: InboxDoc): InboundMessage {
+  return {
+    id: String(d._id),
+    bot: d.bot,
+    channel: d.channel,
+    msgId: d.msgId,
+    type: d.type,
+    chatType: d.chatType,
+    chatId: d.chatId ?? null,
+    from: d.from.name ? { userid: d.from.userid, name: d.from.name } : { userid: d.from.userid },
+    text: d.text,
+    ...(d.event ? { event: d.event } : {}),
+    ...(d.responseUrl ? { responseUrl: d.responseUrl } : {}),
+    ...(d.imageUrl ? { imageUrl: d.imageUrl } : {}),
+    receivedAt: d.receivedAt,
+  };
+}
+
+export interface InboxOptions {
+  pollMs?: number;
+  maxAttempts?: number;
+  leaseMs?: number;
+}
+
+type NewEntry = Omit<InboxDoc, '_id' | 'attempts' | 'nextAttemptAt' | 'leaseUntil' | 'lastError' | 'processedAt' | 'responseUrlUsed'>;
+
+/**
+ * The durable inbox: a verified callback is stored (unique per bot, channel and dedupe key) before it is
+ * acknowledged, then processed. Processing claims the entry atomically, so a duplicate delivery, a second
+ * instance or a retry never handles it twice; a failure is retried with backoff, a crash after the lease.
+ */
+export class Inbox {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private inflight = new Set<Promise<void>>();
+  private stopped = true;
+  private readonly pollMs: number;
+  private readonly maxAttempts: number;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly handle: (msg: InboundMessage) => Promise<void>,
+    opts: InboxOptions = {},
+  ) {
+    this.pollMs = opts.pollMs ?? 1000;
+    this.maxAttempts = opts.maxAttempts ?? 8;
+    this.leaseMs = opts.leaseMs ?? 5 * 60_000;
+  }
+
+  /** Stores the entry; returns null when it is a duplicate delivery. */
+  async record(entry: NewEntry): Promise<InboxDoc | null> {
+    try {
+      const doc = await InboxModel.create({
+        ...entry,
+        attempts: 0,
+        nextAttemptAt: entry.status === 'pending' ? entry.receivedAt : null,
+        leaseUntil: entry.status === 'processing' ? new Date(this.clock.now().getTime() + this.leaseMs) : null,
+      });
+      return doc.toObject() as InboxDoc;
+    } catch (e) {
+      if ((e as { code?: number }).code === 11000) return null;
+      throw e;
+    }
+  }
+
+  /** Processes one entry now, in the background (the HTTP answer does not wait for it). */
+  process(id: Types.ObjectId | string): void {
+    if (this.stopped) return;
+    const p: Promise<void> = this.claimAndRun({ _id: id, status: 'pending' }).then(
+      () => undefined,
+      (e: unknown) => log.error({ inboxId: String(id), err: (e as Error).message }, 'inbox processing crashed'),
+    );
+    void p.finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  async markDone(id: Types.ObjectId): Promise<void> {
+    await InboxModel.updateOne({ _id: id }, { $set: { status: 'done', processedAt: this.clock.now(), leaseUntil: null } });
+  }
+
+  async markFailed(id: Types.ObjectId, attempts: number, error: string): Promise<void> {
+    const final = attempts >= this.maxAttempts;
+    await InboxModel.updateOne(
+      { _id: id },
+      {
+        $set: {
+          status: 'failed',
+          attempts,
+          lastError: error.slice(0, 500),
+          leaseUntil: null,
+          nextAttemptAt: final ? null : new Date(this.clock.now().getTime() + this.backoff(attempts)),
+        },
+      },
+    );
+    log[final ? 'error' : 'warn']({ inboxId: String(id), attempts, final }, 'inbound message processing failed');
+  }
+
+  private backoff(attempts: number): number {
+    return Math.min(2 ** (attempts - 1) * 5000, 30 * 60_000);
+  }
+
+  private async claimAndRun(filter: Record<string, unknown>): Promise<boolean> {
+    const now = this.clock.now();
+    const doc = await InboxModel.findOneAndUpdate(
+      filter,
+      { $set: { status: 'processing', leaseUntil: new Date(now.getTime() + this.leaseMs) }, $inc: { attempts: 1 } },
+      { returnDocument: 'after', sort: { receivedAt: 1 } },
+    ).lean<InboxDoc>();
+    if (!doc) return false;
+    try {
+      await this.handle(toMessage(doc));
+      await this.markDone(doc._id);
+    } catch (e) {
+      await this.markFailed(doc._id, doc.attempts, (e as Error).message ?? 'error');
+    }
+    return true;
+  }
+
+  start(): void {
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.sweep();
+      this.timer = setTimeout(tick, this.pollMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Picks up entries nobody finished: failed ones due for retry, pending ones whose kick was lost, dead claims. */
+  sweep(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = (async () => {
+      try {
+        for (;;) {
+          if (this.stopped) return;
+          const now = this.clock.now();
+          const due = {
+            $or: [
+              { status: 'pending', nextAttemptAt: { $lte: new Date(now.getTime() - 2000) } },
+              { status: 'failed', nextAttemptAt: { $ne: null, $lte: now } },
+              { status: 'processing', leaseUntil: { $lt: now } },
+            ],
+          };
+          if (!(await this.claimAndRun(due))) return;
+        }
+      } catch (e) {
+        log.error({ err: (e as Error).message }, 'inbox sweep failed');
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Resolves when every background processing started so far has finished (tests). */
+  async idle(): Promise<void> {
+    while (this.inflight.size || this.running) {
+      await Promise.allSettled([...this.inflight, this.running]);
+    }
+  }
+}

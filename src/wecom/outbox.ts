@@ -1,0 +1,279 @@
+import mongoose, { Schema, type Types } from 'mongoose';
+import type { BotConfig } from '../config/bots.js';
+import type { Clock } from '../clock.js';
+import { log } from '../log.js';
+import { type WecomClient, WecomApiError } from './client.js';
+import type { RateLimiter, RateRule } from './rate-limit.js';
+
+export type OutboxKind = 'app' | 'appchat' | 'webhook' | 'update_card' | 'response_url';
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** One API call's worth of message, stored before it is sent. */
+export interface OutboxItem {
+  kind: OutboxKind;
+  payload: Record<string, unknown>;
+  /** response_url only. */
+  url?: string;
+  /** Rate-limit bucket, e.g. `webhook:<key>` or `app:<corp>:<agent>:<userid>`. */
+  rateKey?: string;
+  /** Sent instead when this item fails for good (response_url used up or expired). */
+  fallback?: Omit<OutboxItem, 'fallback'>;
+}
+
+export interface OutboxDoc extends OutboxItem {
+  _id: Types.ObjectId;
+  bot: string;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  leaseUntil: Date | null;
+  lastError: string | null;
+  idempotencyKey?: string;
+  group?: string;
+  part: number;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+const outboxSchema = new Schema<OutboxDoc>(
+  {
+    bot: { type: String, required: true },
+    kind: { type: String, required: true },
+    payload: { type: Schema.Types.Mixed, required: true },
+    url: String,
+    rateKey: String,
+    fallback: Schema.Types.Mixed,
+    status: { type: String, required: true, default: 'pending' },
+    attempts: { type: Number, default: 0 },
+    nextAttemptAt: { type: Date, required: true },
+    leaseUntil: { type: Date, default: null },
+    lastError: { type: String, default: null },
+    idempotencyKey: { type: String },
+    group: String,
+    part: { type: Number, default: 0 },
+    createdAt: { type: Date, required: true },
+    sentAt: { type: Date, default: null },
+  },
+  { collection: 'outbox', versionKey: false, minimize: false },
+);
+outboxSchema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });
+outboxSchema.index({ status: 1, nextAttemptAt: 1 });
+outboxSchema.index({ group: 1 });
+
+export const OutboxModel = mongoose.models.outbox ?? mongoose.model<OutboxDoc>('outbox', outboxSchema);
+
+/** WeCom's published limits: group robot 20/min per robot, app 30/min per recipient. */
+export const RATE_RULES: Record<string, RateRule> = {
+  webhook: { limit: 20, windowMs: 60_000 },
+  app: { limit: 30, windowMs: 60_000 },
+};
+
+export interface OutboxOptions {
+  pollMs?: number;
+  maxAttempts?: number;
+  leaseMs?: number;
+  /** Delay after a rate-limit answer (45009 …). */
+  busyDelayMs?: number;
+}
+
+/**
+ * The durable outbox and its worker. Every instance runs a worker; a message is claimed with one atomic
+ * findOneAndUpdate (status precondition), so several instances never send it twice. A claim whose lease
+ * runs out (process died mid-send) is picked up again.
+ */
+export class Outbox {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  /** Not started yet, or stopped: enqueue only stores, the worker sends after start. */
+  private stopped = true;
+  private halted = false;
+  private readonly pollMs: number;
+  private readonly maxAttempts: number;
+  private readonly leaseMs: number;
+  private readonly busyDelayMs: number;
+
+  constructor(
+    private readonly bots: Map<string, BotConfig>,
+    private readonly clock: Clock,
+    private readonly client: WecomClient,
+    private readonly limiter: RateLimiter,
+    opts: OutboxOptions = {},
+  ) {
+    this.pollMs = opts.pollMs ?? 1000;
+    this.maxAttempts = opts.maxAttempts ?? 12;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.busyDelayMs = opts.busyDelayMs ?? 60_000;
+  }
+
+  /** Stores the items (in order); with an idempotency key a repeat returns the first call's ids. */
+  async enqueue(bot: string, items: OutboxItem[], idempotencyKey?: string): Promise<string[]> {
+    if (items.length === 0) return [];
+    const now = this.clock.now();
+    const docs = items.map((it, part) => ({
+      ...it,
+      bot,
+      part,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      ...(idempotencyKey ? { idempotencyKey: part === 0 ? idempotencyKey : `${idempotencyKey}#${part}`, group: idempotencyKey } : {}),
+    }));
+    const ids: string[] = [];
+    try {
+      const first = await OutboxModel.create(docs[0]);
+      ids.push(String(first._id));
+    } catch (e) {
+      if (idempotencyKey && (e as { code?: number }).code === 11000) {
+        const existing = await OutboxModel.find({ group: idempotencyKey }, { _id: 1 }).sort({ part: 1 }).lean();
+        return existing.map((d) => String(d._id));
+      }
+      throw e;
+    }
+    for (const d of docs.slice(1)) ids.push(String((await OutboxModel.create(d))._id));
+    this.kick();
+    return ids;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.halted = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.kick();
+      this.timer = setTimeout(tick, this.pollMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.halted = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs the send loop now (coalesced with a loop already running). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.sendDue();
+        } while (this.again && !this.stopped);
+      } catch (e) {
+        log.error({ err: (e as Error).message }, 'outbox loop failed');
+      } finally {
+        this.running = undefined;
+      }
+    })();
+  }
+
+  /** Sends everything that is due now and resolves when nothing due is left (tests call this). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+    await this.sendDue();
+  }
+
+  private async sendDue(): Promise<void> {
+    for (;;) {
+      if (this.halted) return;
+      const doc = await this.claim();
+      if (!doc) return;
+      await this.deliver(doc);
+    }
+  }
+
+  private async claim(): Promise<OutboxDoc | null> {
+    const now = this.clock.now();
+    const lease = new Date(now.getTime() + this.leaseMs);
+    const pending = await OutboxModel.findOneAndUpdate(
+      { status: 'pending', nextAttemptAt: { $lte: now } },
+      { $set: { status: 'sending', leaseUntil: lease } },
+      { sort: { createdAt: 1, _id: 1 }, returnDocument: 'after' },
+    ).lean<OutboxDoc>();
+    if (pending) return pending;
+    // A sender that died mid-send left its claim behind; its lease has run out.
+    return OutboxModel.findOneAndUpdate(
+      { status: 'sending', leaseUntil: { $lt: now } },
+      { $set: { leaseUntil: lease } },
+      { sort: { createdAt: 1, _id: 1 }, returnDocument: 'after' },
+    ).lean<OutboxDoc>();
+  }
+
+  private async deliver(doc: OutboxDoc): Promise<void> {
+    const bot = this.bots.get(doc.bot);
+    if (!bot) return this.fail(doc, `unknown bot ${doc.bot}`);
+    if (doc.rateKey) {
+      const rule = RATE_RULES[doc.rateKey.split(':')[0]];
+      const wait = rule ? await this.limiter.take(doc.rateKey, rule) : 0;
+      if (wait > 0) {
+        // Queue behind the limit: not an attempt, nothing is dropped.
+        await this.release(doc, { nextAttemptAt: new Date(this.clock.now().getTime() + wait) });
+        return;
+      }
+    }
+    try {
+      await this.call(bot, doc);
+      await OutboxModel.updateOne(
+        { _id: doc._id, status: 'sending' },
+        { $set: { status: 'sent', sentAt: this.clock.now(), leaseUntil: null, lastError: null }, $inc: { attempts: 1 } },
+      );
+      log.info({ outboxId: String(doc._id), bot: doc.bot, kind: doc.kind, part: doc.part }, 'wecom message sent');
+    } catch (e) {
+      const err = e instanceof WecomApiError ? e : new WecomApiError(undefined, (e as Error).message);
+      const attempts = doc.attempts + 1;
+      if (!err.retryable || attempts >= this.maxAttempts) return this.fail(doc, err.message, attempts);
+      const delay = err.busy ? Math.max(this.busyDelayMs, this.backoff(attempts)) : this.backoff(attempts);
+      log.warn(
+        { outboxId: String(doc._id), bot: doc.bot, kind: doc.kind, attempts, errcode: err.errcode, delayMs: delay },
+        'wecom send failed, will retry',
+      );
+      await this.release(doc, { nextAttemptAt: new Date(this.clock.now().getTime() + delay), lastError: err.message, attempts });
+    }
+  }
+
+  private backoff(attempts: number): number {
+    return Math.min(2 ** (attempts - 1) * 2000, 10 * 60_000);
+  }
+
+  private async release(doc: OutboxDoc, set: { nextAttemptAt: Date; lastError?: string; attempts?: number }): Promise<void> {
+    await OutboxModel.updateOne({ _id: doc._id, status: 'sending' }, { $set: { status: 'pending', leaseUntil: null, ...set } });
+  }
+
+  private async fail(doc: OutboxDoc, error: string, attempts = doc.attempts): Promise<void> {
+    await OutboxModel.updateOne(
+      { _id: doc._id, status: 'sending' },
+      { $set: { status: 'failed', leaseUntil: null, lastError: error, attempts } },
+    );
+    log.error({ outboxId: String(doc._id), bot: doc.bot, kind: doc.kind, attempts, err: error }, 'wecom message failed for good');
+    if (doc.fallback) {
+      const [id] = await this.enqueue(doc.bot, [doc.fallback]);
+      log.info({ outboxId: String(doc._id), fallbackId: id }, 'wecom message falls back');
+    }
+  }
+
+  private call(bot: BotConfig, doc: OutboxDoc): Promise<unknown> {
+    const app = { corpId: bot.wecom.corpId, secret: bot.wecom.secret };
+    switch (doc.kind) {
+      case 'app':
+        return this.client.callApi(app, '/cgi-bin/message/send', doc.payload);
+      case 'appchat':
+        return this.client.callApi(app, '/cgi-bin/appchat/send', doc.payload);
+      case 'update_card':
+        return this.client.callApi(app, '/cgi-bin/message/update_template_card', doc.payload);
+      case 'webhook':
+        if (!bot.wecom.webhookKey) throw new WecomApiError(0, 'no webhookKey configured');
+        return this.client.webhook(bot.wecom.webhookKey, doc.payload);
+      case 'response_url':
+        return this.client.responseUrl(doc.url ?? '', doc.payload);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { BotConfig } from '../config/bots.js';
+import type { Clock } from '../clock.js';
+import { HttpError } from '../http/middleware/errors.js';
+import { log } from '../log.js';
+import { type Creds, fresh, openEnvelope, readQuery, seal } from './crypto.js';
+import type { Inbox, InboxDoc } from './inbox.js';
+import { toMessage } from './inbox.js';
+import { aibotDraft, appDraft, appEnvelope, type Draft, ParseError, stripMentions } from './parse.js';
+import type { InboundMessage } from './types.js';
+
+export interface CallbackDeps {
+  bots: Map<string, BotConfig>;
+  clock: Clock;
+  maxSkewS: number;
+  inbox: Inbox;
+  /** Template-card click: the updated card to answer with, within WeCom's 5 s. */
+  onCardEvent(msg: InboundMessage): Promise<object | null>;
+  cardTimeoutMs?: number;
+}
+
+type Channel = 'aibot' | 'app';
+
+/** `GET|POST /wecom/:bot/aibot` (smart bot, JSON, receiveid "") and `/wecom/:bot/app` (app, XML, receiveid corpid). */
+export function wecomRoutes(deps: CallbackDeps): Router {
+  const router = new Router();
+  for (const channel of ['aibot', 'app'] as const) {
+    router.get(`/wecom/:bot/${channel}`, (ctx) => verifyUrl(ctx, deps, channel));
+    router.post(`/wecom/:bot/${channel}`, (ctx) => receive(ctx, deps, channel));
+  }
+  return router;
+}
+
+function setup(ctx: Context, deps: CallbackDeps, channel: Channel) {
+  const bot = deps.bots.get(ctx.params.bot);
+  if (!bot) throw new HttpError(404, 'unknown_bot');
+  const q = readQuery(ctx.querystring);
+  if (!q) throw new HttpError(400, 'bad_query');
+  const { msg_signature, timestamp, nonce } = q;
+  if (!msg_signature || !timestamp || !nonce || !/^\d{1,12}$/.test(timestamp)) throw new HttpError(400, 'missing_params');
+  if (!fresh(timestamp, deps.clock.now(), deps.maxSkewS)) throw new HttpError(401, 'stale_timestamp');
+  const creds: Creds = channel === 'aibot' ? bot.wecom.aibot : bot.wecom.app;
+  const receiveId = channel === 'aibot' ? '' : bot.wecom.corpId;
+  return { bot, q: { msg_signature, timestamp, nonce, echostr: q.echostr }, creds, receiveId };
+}
+
+function open(creds: Creds, q: { msg_signature: string; timestamp: string; nonce: string }, encrypted: string, receiveId: string): string {
+  const r = openEnvelope(creds, q, encrypted, receiveId);
+  if (!r.ok) throw new HttpError(r.failure.status, r.failure.code);
+  return r.plaintext;
+}
+
+/** URL verification: answer the bare decrypted echostr (no quotes, no newline) well within 1 s. */
+function verifyUrl(ctx: Context, deps: CallbackDeps, channel: Channel): void {
+  const { q, creds, receiveId, bot } = setup(ctx, deps, channel);
+  if (!q.echostr) throw new HttpError(400, 'missing_echostr');
+  const plain = open(creds, q, q.echostr, receiveId);
+  log.info({ bot: bot.id, channel }, 'wecom url verified');
+  ctx.status = 200;
+  ctx.type = 'text/plain';
+  ctx.body = plain;
+}
+
+function envelopeOf(channel: Channel, raw: string): string {
+  if (channel === 'app') return appEnvelope(raw);
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw new ParseError('malformed json');
+  }
+  const enc = (body as { encrypt?: unknown } | null)?.encrypt;
+  if (typeof enc !== 'string' || !enc) throw new ParseError('no encrypt');
+  return enc;
+}
+
+async function receive(ctx: Context, deps: CallbackDeps, channel: Channel): Promise<void> {
+  const { bot, q, creds, receiveId } = setup(ctx, deps, channel);
+  const raw = typeof ctx.state.rawBody === 'string' ? ctx.state.rawBody : '';
+  let draft: Draft;
+  try {
+    const encrypted = envelopeOf(channel, raw);
+    const plain = open(creds, q, encrypted, receiveId);
+    draft = channel === 'aibot' ? aibotDraft(plain) : appDraft(plain);
+  } catch (e) {
+    if (e instanceof ParseError) throw new HttpError(400, 'malformed_body');
+    throw e;
+  }
+  const allowed = bot.wecom.allowedChats;
+  if (allowed.length && draft.chatType === 'group' && !allowed.includes(draft.chatId ?? '')) {
+    log.info({ bot: bot.id, channel, chatId: draft.chatId }, 'wecom chat not allowed');
+    throw new HttpError(403, 'chat_not_allowed');
+  }
+  if (draft.type === 'stream') return answerStream(ctx, creds, q, draft);
+
+  const isCard = draft.type === 'event' && draft.event?.name === 'template_card_event';
+  const doc = await deps.inbox.record({
+    bot: bot.id,
+    channel,
+    dedupeKey: draft.dedupeKey,
+    msgId: draft.msgId,
+    type: draft.type,
+    chatType: draft.chatType,
+    chatId: draft.chatId,
+    from: draft.from,
+    text: stripMentions(draft.rawText, bot.wecom.mentionNames, draft.chatType === 'group'),
+    event: draft.event,
+    responseUrl: draft.responseUrl,
+    imageUrl: draft.imageUrl,
+    receivedAt: deps.clock.now(),
+    status: draft.ignored ? 'ignored' : isCard ? 'processing' : 'pending',
+  });
+  log.info(
+    {
+      bot: bot.id,
+      channel,
+      msgId: draft.msgId,
+      type: draft.type,
+      bytes: Buffer.byteLength(raw),
+      duplicate: doc === null,
+      ignored: !!draft.ignored,
+    },
+    'wecom callback',
+  );
+  ctx.status = 200;
+  ctx.body = '';
+  if (!doc || draft.ignored) return;
+  if (!isCard) {
+    deps.inbox.process(doc._id);
+    return;
+  }
+  const card = await answerCardInTime(deps, doc);
+  if (card && channel === 'aibot') {
+    const reply = seal(creds, JSON.stringify({ response_type: 'update_template_card', template_card: card }), '', q.nonce, q.timestamp);
+    ctx.type = 'application/json';
+    ctx.body = reply;
+  }
+}
+
+/** Runs the card handler with a deadline; WeCom drops a card event not answered within 5 s. */
+async function answerCardInTime(deps: CallbackDeps, doc: InboxDoc): Promise<object | null> {
+  const msg = toMessage(doc);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'late'>((res) => {
+    timer = setTimeout(() => res('late'), deps.cardTimeoutMs ?? 4000);
+  });
+  const run = deps.onCardEvent(msg).then(
+    async (card) => {
+      await deps.inbox.markDone(doc._id);
+      return card;
+    },
+    async (e: unknown) => {
+      await deps.inbox.markFailed(doc._id, 1, (e as Error)?.message ?? 'error');
+      return null;
+    },
+  );
+  const result = await Promise.race([run, deadline]);
+  clearTimeout(timer);
+  if (result === 'late') {
+    log.warn({ inboxId: String(doc._id) }, 'card event answer too slow; finishing in background');
+    return null;
+  }
+  return result;
+}
+
+/**
+ * We never open a stream (replies go through response_url / the outbox), so a refresh for any stream id is
+ * answered as finished: WeCom then stops polling.
+ */
+function answerStream(ctx: Context, creds: Creds, q: { timestamp: string; nonce: string }, draft: Draft): void {
+  const plain = JSON.stringify({ msgtype: 'stream', stream: { id: draft.streamId ?? '', finish: true, content: '' } });
+  ctx.status = 200;
+  ctx.type = 'application/json';
+  ctx.body = seal(creds, plain, '', q.nonce, q.timestamp);
+}

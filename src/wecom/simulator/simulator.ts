@@ -1,0 +1,515 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { decrypt, encrypt, getSignature } from '@wecom/crypto';
+import type { BotConfig } from '../../config/bots.js';
+import { type Clock, systemClock } from '../../clock.js';
+import { parseXmlFields } from '../parse.js';
+
+export type SimKind = 'gettoken' | 'message/send' | 'update_template_card' | 'appchat/send' | 'webhook/send' | 'response_url';
+
+/** One request the fake WeCom received, decoded. */
+export interface Received {
+  kind: SimKind;
+  at: Date;
+  query: Record<string, string>;
+  body: Record<string, unknown> | null;
+  /** What the simulator answered (0 = accepted). */
+  errcode: number;
+  /** The bot the request belongs to (by token, webhook key or response code), when known. */
+  bot?: string;
+}
+
+export interface CallbackResult {
+  status: number;
+  body: string;
+  /** The decrypted passive reply (JSON for the smart bot, XML text for the app), or null for an empty answer. */
+  reply: unknown;
+}
+
+interface Fault {
+  kind: SimKind | '*';
+  count: number;
+  errcode?: number;
+  errmsg?: string;
+  hangMs?: number;
+}
+
+export interface SimulatorOptions {
+  bots: Iterable<BotConfig>;
+  port?: number;
+  host?: string;
+  /** Clock for token expiry and the webhook 20/min check (tests pass their ManualClock). */
+  clock?: Clock;
+  tokenTtlS?: number;
+}
+
+const ROUTES: Record<string, SimKind> = {
+  '/cgi-bin/message/send': 'message/send',
+  '/cgi-bin/message/update_template_card': 'update_template_card',
+  '/cgi-bin/appchat/send': 'appchat/send',
+};
+
+/**
+ * A small fake WeCom: the API endpoints the service calls (recorded, failure-injectable) and a sender of
+ * correctly encrypted and signed callbacks (smart-bot JSON and app XML) to the service.
+ */
+export class WecomSimulator extends EventEmitter {
+  private server: Server | undefined;
+  private log: Received[] = [];
+  private faults: Fault[] = [];
+  private tokens = new Map<string, { bot: string; expiresAt: number; revoked: boolean }>();
+  private responseCodes = new Map<string, { bot: string; used: boolean }>();
+  private webhookTimes = new Map<string, number[]>();
+  private readonly bots: Map<string, BotConfig>;
+  private readonly clock: Clock;
+  private readonly tokenTtlS: number;
+  private seq = 0;
+  url = '';
+
+  constructor(private readonly opts: SimulatorOptions) {
+    super();
+    this.bots = new Map([...opts.bots].map((b) => [b.id, b]));
+    this.clock = opts.clock ?? systemClock;
+    this.tokenTtlS = opts.tokenTtlS ?? 7200;
+  }
+
+  async start(): Promise<string> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+    this.server = server;
+    await new Promise<void>((res, rej) => {
+      server.once('error', rej);
+      server.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', () => res());
+    });
+    const { port } = server.address() as AddressInfo;
+    this.url = `http://${this.opts.host ?? '127.0.0.1'}:${port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    this.server = undefined;
+    s.closeAllConnections();
+    await new Promise<void>((res) => s.close(() => res()));
+  }
+
+  // ---- what it received ----
+
+  received(kind?: SimKind): Received[] {
+    return kind ? this.log.filter((r) => r.kind === kind) : [...this.log];
+  }
+
+  /** Accepted (errcode 0) requests of a kind. */
+  delivered(kind: SimKind): Received[] {
+    return this.received(kind).filter((r) => r.errcode === 0);
+  }
+
+  clear(): void {
+    this.log = [];
+  }
+
+  /** Resolves as soon as `predicate` holds over everything received (event-driven, no polling). */
+  waitFor(predicate: (all: Received[]) => boolean, opts: { timeoutMs?: number } = {}): Promise<Received[]> {
+    if (predicate(this.log)) return Promise.resolve([...this.log]);
+    return new Promise((resolve, reject) => {
+      const onReceived = () => {
+        if (!predicate(this.log)) return;
+        cleanup();
+        resolve([...this.log]);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`simulator waitFor timed out after ${opts.timeoutMs ?? 5000} ms (${this.log.length} requests received)`));
+      }, opts.timeoutMs ?? 5000);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off('received', onReceived);
+      };
+      this.on('received', onReceived);
+    });
+  }
+
+  // ---- failure injection ----
+
+  /** The next `count` calls of `kind` ('*' = any) answer `errcode`. */
+  failNext(kind: SimKind | '*', errcode: number, count = 1, errmsg = 'simulated failure'): void {
+    this.faults.push({ kind, count, errcode, errmsg });
+  }
+
+  /** The next `count` calls of `kind` get no answer for `ms` (a timeout for the caller). */
+  hangNext(kind: SimKind | '*', ms: number, count = 1): void {
+    this.faults.push({ kind, count, hangMs: ms });
+  }
+
+  /** Every access token issued so far becomes invalid (calls with it get 42001). */
+  expireTokens(): void {
+    for (const t of this.tokens.values()) t.revoked = true;
+  }
+
+  // ---- the fake API ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const u = new URL(req.url ?? '/', 'http://sim');
+    const query = Object.fromEntries(u.searchParams);
+    if (u.pathname.startsWith('/_sim/')) return this.control(u.pathname, req, res, query);
+    const raw = await readBody(req);
+    let body: Record<string, unknown> | null = null;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = null;
+      }
+    }
+    const kind: SimKind | undefined =
+      u.pathname === '/cgi-bin/gettoken'
+        ? 'gettoken'
+        : u.pathname === '/cgi-bin/webhook/send'
+          ? 'webhook/send'
+          : u.pathname === '/cgi-bin/aibot/response'
+            ? 'response_url'
+            : ROUTES[u.pathname];
+    if (!kind) return json(res, 404, { errcode: 404, errmsg: 'unknown path' });
+
+    const fault = this.takeFault(kind);
+    if (fault?.hangMs) {
+      await new Promise((r) => setTimeout(r, fault.hangMs).unref());
+      this.record({ kind, query, body, errcode: -999 });
+      if (!res.destroyed) res.destroy();
+      return;
+    }
+    const answer = fault ? { errcode: fault.errcode ?? -1, errmsg: fault.errmsg } : this.answer(kind, query, body);
+    this.record({ kind, query, body, errcode: Number(answer.errcode ?? 0), bot: answer.bot as string | undefined });
+    delete answer.bot;
+    json(res, 200, { errmsg: 'ok', ...answer });
+  }
+
+  private answer(kind: SimKind, q: Record<string, string>, body: Record<string, unknown> | null): Record<string, unknown> {
+    if (kind === 'gettoken') {
+      const bot = [...this.bots.values()].find((b) => b.wecom.corpId === q.corpid);
+      if (!bot) return { errcode: 40013, errmsg: 'invalid corpid' };
+      if (bot.wecom.secret !== q.corpsecret) return { errcode: 40001, errmsg: 'invalid credential' };
+      const token = `simtok_${++this.seq}_${randomBytes(6).toString('hex')}`;
+      this.tokens.set(token, { bot: bot.id, expiresAt: this.clock.now().getTime() + this.tokenTtlS * 1000, revoked: false });
+      return { errcode: 0, access_token: token, expires_in: this.tokenTtlS, bot: bot.id };
+    }
+    if (kind === 'webhook/send') {
+      const bot = [...this.bots.values()].find((b) => b.wecom.webhookKey && b.wecom.webhookKey === q.key);
+      if (!bot) return { errcode: 93000, errmsg: 'invalid webhook url' };
+      if (!this.webhookSlot(q.key)) return { errcode: 45009, errmsg: 'api freq out of limit', bot: bot.id };
+      return { errcode: 0, bot: bot.id };
+    }
+    if (kind === 'response_url') {
+      const code = this.responseCodes.get(q.response_code ?? '');
+      if (!code) return { errcode: 40008, errmsg: 'invalid response_code' };
+      if (code.used) return { errcode: 60140, errmsg: 'response_code already used' };
+      code.used = true;
+      return { errcode: 0, bot: code.bot };
+    }
+    const tok = q.access_token ? this.tokens.get(q.access_token) : undefined;
+    if (!q.access_token) return { errcode: 41001, errmsg: 'access_token missing' };
+    if (!tok) return { errcode: 40014, errmsg: 'invalid access_token' };
+    if (tok.revoked || tok.expiresAt <= this.clock.now().getTime()) return { errcode: 42001, errmsg: 'access_token expired', bot: tok.bot };
+    if (!body) return { errcode: 47001, errmsg: 'data format error', bot: tok.bot };
+    return { errcode: 0, bot: tok.bot, ...(kind === 'message/send' ? { invaliduser: '', msgid: `simmsg_${++this.seq}` } : {}) };
+  }
+
+  /** WeCom's group robot limit: 20 messages per rolling minute per key; more are refused. */
+  private webhookSlot(key: string): boolean {
+    const now = this.clock.now().getTime();
+    const times = (this.webhookTimes.get(key) ?? []).filter((t) => t > now - 60_000);
+    if (times.length >= 20) {
+      this.webhookTimes.set(key, times);
+      return false;
+    }
+    times.push(now);
+    this.webhookTimes.set(key, times);
+    return true;
+  }
+
+  private takeFault(kind: SimKind): Fault | undefined {
+    const f = this.faults.find((x) => x.count > 0 && (x.kind === kind || (x.kind === '*' && kind !== 'gettoken')));
+    if (!f) return undefined;
+    f.count--;
+    this.faults = this.faults.filter((x) => x.count > 0);
+    return f;
+  }
+
+  private record(r: Omit<Received, 'at'>): void {
+    this.log.push({ ...r, at: this.clock.now() });
+    this.emit('received', r);
+  }
+
+  // ---- callbacks to the service ----
+
+  private bot(id: string): BotConfig {
+    const b = this.bots.get(id);
+    if (!b) throw new Error(`simulator: unknown bot ${id}`);
+    return b;
+  }
+
+  /** A response_url the service can use once (like WeCom's, valid for this simulator's lifetime). */
+  newResponseUrl(bot: string): string {
+    const code = randomBytes(12).toString('hex');
+    this.responseCodes.set(code, { bot, used: false });
+    return `${this.url}/cgi-bin/aibot/response?response_code=${code}`;
+  }
+
+  /** Posts any smart-bot JSON payload, encrypted and signed, and decrypts the passive reply. */
+  async sendAibot(a: {
+    bot: string;
+    serviceUrl: string;
+    payload: Record<string, unknown>;
+    timestamp?: string;
+    nonce?: string;
+  }): Promise<CallbackResult> {
+    const bot = this.bot(a.bot);
+    return this.post(a.serviceUrl, `/wecom/${bot.id}/aibot`, bot.wecom.aibot, '', a.payload, a, (enc) => JSON.stringify({ encrypt: enc }));
+  }
+
+  /** Posts an app XML message (fields → `<xml>`), encrypted and signed, and decrypts the passive reply. */
+  async sendApp(a: {
+    bot: string;
+    serviceUrl: string;
+    fields: Record<string, string | number>;
+    timestamp?: string;
+    nonce?: string;
+  }): Promise<CallbackResult> {
+    const bot = this.bot(a.bot);
+    const inner = toXml({ ToUserName: bot.wecom.corpId, ...a.fields, AgentID: bot.wecom.agentId });
+    return this.post(a.serviceUrl, `/wecom/${bot.id}/app`, bot.wecom.app, bot.wecom.corpId, inner, a, (enc) =>
+      toXml({ ToUserName: bot.wecom.corpId, Encrypt: enc, AgentID: bot.wecom.agentId }),
+    );
+  }
+
+  /** A user @-mentions the smart bot in a group (chatId given) or writes to it 1:1. */
+  sendAibotText(a: {
+    bot: string;
+    serviceUrl: string;
+    from: string;
+    chatId?: string;
+    text: string;
+    msgId?: string;
+  }): Promise<CallbackResult> {
+    return this.sendAibot({
+      bot: a.bot,
+      serviceUrl: a.serviceUrl,
+      payload: {
+        msgid: a.msgId ?? this.msgId(),
+        aibotid: `aibot_${a.bot}`,
+        ...(a.chatId ? { chatid: a.chatId } : {}),
+        chattype: a.chatId ? 'group' : 'single',
+        from: { userid: a.from },
+        response_url: this.newResponseUrl(a.bot),
+        msgtype: 'text',
+        text: { content: a.text },
+      },
+    });
+  }
+
+  /** A user writes to the self-built app 1:1. */
+  sendAppText(a: { bot: string; serviceUrl: string; from: string; text: string; msgId?: string }): Promise<CallbackResult> {
+    return this.sendApp({
+      bot: a.bot,
+      serviceUrl: a.serviceUrl,
+      fields: {
+        FromUserName: a.from,
+        CreateTime: Math.floor(this.clock.now().getTime() / 1000),
+        MsgType: 'text',
+        Content: a.text,
+        MsgId: a.msgId ?? String(4_000_000_000_000_000_000n + BigInt(++this.seq)),
+      },
+    });
+  }
+
+  /** A user clicks a template-card button (smart bot or app). */
+  sendCardEvent(a: {
+    bot: string;
+    serviceUrl: string;
+    channel: 'aibot' | 'app';
+    from: string;
+    eventKey: string;
+    taskId: string;
+    chatId?: string;
+    cardType?: string;
+  }): Promise<CallbackResult> {
+    const cardType = a.cardType ?? 'button_interaction';
+    if (a.channel === 'app') {
+      return this.sendApp({
+        bot: a.bot,
+        serviceUrl: a.serviceUrl,
+        fields: {
+          FromUserName: a.from,
+          CreateTime: Math.floor(this.clock.now().getTime() / 1000),
+          MsgType: 'event',
+          Event: 'template_card_event',
+          EventKey: a.eventKey,
+          TaskId: a.taskId,
+          CardType: cardType,
+          ResponseCode: `simrc_${randomBytes(8).toString('hex')}`,
+        },
+      });
+    }
+    return this.sendAibot({
+      bot: a.bot,
+      serviceUrl: a.serviceUrl,
+      payload: {
+        msgid: this.msgId(),
+        create_time: Math.floor(this.clock.now().getTime() / 1000),
+        aibotid: `aibot_${a.bot}`,
+        ...(a.chatId ? { chatid: a.chatId } : {}),
+        chattype: a.chatId ? 'group' : 'single',
+        from: { userid: a.from },
+        response_url: this.newResponseUrl(a.bot),
+        msgtype: 'event',
+        event: { eventtype: 'template_card_event', template_card_event: { card_type: cardType, event_key: a.eventKey, task_id: a.taskId } },
+      },
+    });
+  }
+
+  /** The GET URL check WeCom does when the callback URL is saved; returns the service's answer. */
+  async verifyUrl(a: {
+    bot: string;
+    serviceUrl: string;
+    channel: 'aibot' | 'app';
+    echo?: string;
+  }): Promise<{ status: number; body: string; echo: string }> {
+    const bot = this.bot(a.bot);
+    const creds = a.channel === 'aibot' ? bot.wecom.aibot : bot.wecom.app;
+    const echo = a.echo ?? String(Math.floor(Math.random() * 1e18));
+    const enc = encrypt(creds.encodingAesKey, echo, a.channel === 'aibot' ? '' : bot.wecom.corpId);
+    const ts = String(Math.floor(this.clock.now().getTime() / 1000));
+    const nonce = String(Math.floor(Math.random() * 1e9));
+    const sig = getSignature(creds.token, ts, nonce, enc);
+    const qs = `msg_signature=${sig}&timestamp=${ts}&nonce=${nonce}&echostr=${encodeURIComponent(enc)}`;
+    const res = await fetch(`${a.serviceUrl}/wecom/${bot.id}/${a.channel}?${qs}`);
+    return { status: res.status, body: await res.text(), echo };
+  }
+
+  private msgId(): string {
+    return `sim${Date.now().toString(36)}${(++this.seq).toString(36)}${randomBytes(4).toString('hex')}`;
+  }
+
+  private async post(
+    serviceUrl: string,
+    path: string,
+    creds: { token: string; encodingAesKey: string },
+    receiveId: string,
+    payload: Record<string, unknown> | string,
+    a: { timestamp?: string; nonce?: string },
+    wrap: (enc: string) => string,
+  ): Promise<CallbackResult> {
+    const plain = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const enc = encrypt(creds.encodingAesKey, plain, receiveId);
+    const ts = a.timestamp ?? String(Math.floor(this.clock.now().getTime() / 1000));
+    const nonce = a.nonce ?? String(Math.floor(Math.random() * 1e9));
+    const sig = getSignature(creds.token, ts, nonce, enc);
+    const res = await fetch(`${serviceUrl}${path}?msg_signature=${sig}&timestamp=${ts}&nonce=${nonce}`, {
+      method: 'POST',
+      headers: { 'content-type': path.endsWith('/app') ? 'text/xml' : 'application/json' },
+      body: wrap(enc),
+    });
+    const body = await res.text();
+    return { status: res.status, body, reply: res.status === 200 && body ? openReply(creds, receiveId, nonce, body) : null };
+  }
+
+  // ---- control API for the standalone simulator ----
+
+  private async control(path: string, req: IncomingMessage, res: ServerResponse, q: Record<string, string>): Promise<void> {
+    try {
+      if (path === '/_sim/received') return json(res, 200, this.received(q.kind as SimKind | undefined));
+      const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+      const serviceUrl = String(body.serviceUrl ?? process.env.SERVICE_URL ?? 'http://127.0.0.1:3000');
+      const bot = String(body.bot ?? [...this.bots.keys()][0]);
+      const from = String(body.from ?? 'nurse01');
+      if (path === '/_sim/send') {
+        const text = String(body.text ?? '');
+        const r =
+          body.channel === 'app'
+            ? await this.sendAppText({ bot, serviceUrl, from, text })
+            : await this.sendAibotText({ bot, serviceUrl, from, text, chatId: body.chatId ? String(body.chatId) : undefined });
+        return json(res, 200, r);
+      }
+      if (path === '/_sim/click') {
+        const r = await this.sendCardEvent({
+          bot,
+          serviceUrl,
+          from,
+          channel: body.channel === 'app' ? 'app' : 'aibot',
+          eventKey: String(body.eventKey ?? ''),
+          taskId: String(body.taskId ?? ''),
+          chatId: body.chatId ? String(body.chatId) : undefined,
+        });
+        return json(res, 200, r);
+      }
+      if (path === '/_sim/fail') {
+        this.failNext((body.kind as SimKind) ?? '*', Number(body.errcode ?? -1), Number(body.count ?? 1));
+        return json(res, 200, { ok: true });
+      }
+      if (path === '/_sim/expire-tokens') {
+        this.expireTokens();
+        return json(res, 200, { ok: true });
+      }
+      json(res, 404, { error: 'unknown control path' });
+    } catch (e) {
+      json(res, 400, { error: (e as Error).message });
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+function cdata(v: string): string {
+  return `<![CDATA[${v.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+}
+
+export function toXml(fields: Record<string, string | number>): string {
+  const inner = Object.entries(fields)
+    .map(([k, v]) => (typeof v === 'number' ? `<${k}>${v}</${k}>` : `<${k}>${cdata(v)}</${k}>`))
+    .join('');
+  return `<xml>${inner}</xml>`;
+}
+
+/** Checks the passive reply's signature like WeCom would, then decrypts it. */
+function openReply(creds: { token: string; encodingAesKey: string }, receiveId: string, nonce: string, body: string): unknown {
+  let enc: string;
+  let sig: string;
+  let ts: string;
+  let replyNonce: string;
+  if (body.trimStart().startsWith('<')) {
+    const f = parseXmlFields(body);
+    enc = String(f.Encrypt ?? '');
+    sig = String(f.MsgSignature ?? '');
+    ts = String(f.TimeStamp ?? '');
+    replyNonce = String(f.Nonce ?? '');
+  } else {
+    const j = JSON.parse(body) as Record<string, unknown>;
+    enc = String(j.encrypt ?? '');
+    sig = String(j.msgsignature ?? '');
+    ts = String(j.timestamp ?? '');
+    replyNonce = String(j.nonce ?? '');
+  }
+  if (replyNonce !== nonce) throw new Error('passive reply does not reuse the callback nonce');
+  if (getSignature(creds.token, ts, replyNonce, enc) !== sig) throw new Error('passive reply has a bad signature');
+  const opened = decrypt(creds.encodingAesKey, enc);
+  if (opened.id !== receiveId) throw new Error('passive reply has the wrong receiveid');
+  return body.trimStart().startsWith('<') ? opened.message : JSON.parse(opened.message);
+}

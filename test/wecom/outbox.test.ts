@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { WecomClient } from '../../src/wecom/client.js';
+import { InboxModel } from '../../src/wecom/inbox.js';
+import { OutboxMessenger } from '../../src/wecom/messenger.js';
+import { Outbox, OutboxModel } from '../../src/wecom/outbox.js';
+import { RateLimiter, RateModel } from '../../src/wecom/rate-limit.js';
+import { WecomSimulator } from '../../src/wecom/simulator/simulator.js';
+import { testDbName, useTestDb } from '../helpers/db.js';
+import { startHarness, testBots } from './helpers.js';
+
+const bots = testBots();
+
+describe('outbox worker (one database, simulated WeCom, manual clock)', () => {
+  useTestDb();
+  const clock = new ManualClock('2026-11-16T09:00:00+08:00');
+  const sim = new WecomSimulator({ bots: bots.values(), clock });
+  let client: WecomClient;
+  let outbox: Outbox;
+  let messenger: OutboxMessenger;
+
+  beforeAll(async () => {
+    await Promise.all([OutboxModel.createIndexes(), RateModel.createIndexes(), InboxModel.createIndexes()]);
+    const url = await sim.start();
+    client = new WecomClient(url, clock, 300);
+    outbox = new Outbox(bots, clock, client, new RateLimiter(clock), { busyDelayMs: 60_000 });
+    messenger = new OutboxMessenger(bots, outbox, clock);
+  });
+  afterAll(() => sim.stop());
+  beforeEach(async () => {
+    sim.clear();
+    await OutboxModel.deleteMany({});
+    await RateModel.deleteMany({});
+  });
+
+  it('refreshes an access token that expires mid-run (42001) transparently', async () => {
+    await messenger.toUsers('demo', ['zhangwei'], { type: 'text', text: '第一条' });
+    await outbox.drain();
+    sim.expireTokens();
+    await messenger.toUsers('demo', ['zhangwei'], { type: 'text', text: '第二条' });
+    await outbox.drain();
+    const sends = sim.received('message/send');
+    expect(sends.map((r) => r.errcode)).toEqual([0, 42001, 0]);
+    expect(sim.delivered('message/send').map((r) => (r.body as { text: { content: string } }).text.content)).toEqual(['第一条', '第二条']);
+    expect(sim.received('gettoken')).toHaveLength(2);
+    const docs = await OutboxModel.find().lean();
+    expect(docs.map((d) => [d.status, d.attempts])).toEqual([
+      ['sent', 1],
+      ['sent', 1],
+    ]);
+  });
+
+  it('shares one gettoken among concurrent senders (single flight)', async () => {
+    const c = new WecomClient(sim.url, clock, 1000);
+    sim.clear();
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => c.token('ww_demo_corp', 'demo-app-secret')));
+    expect(new Set(tokens).size).toBe(1);
+    expect(sim.received('gettoken')).toHaveLength(1);
+  });
+
+  it('a 45009 rate-limit answer delays the message and retries it later', async () => {
+    sim.failNext('message/send', 45009);
+    const [id] = await messenger.toUsers('demo', ['liuyang'], { type: 'text', text: '限流测试' });
+    await outbox.drain();
+    let doc = await OutboxModel.findById(id).lean();
+    expect(doc).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(doc?.lastError).toContain('45009');
+    expect(doc?.nextAttemptAt.getTime()).toBe(clock.now().getTime() + 60_000);
+    await outbox.drain(); // not due yet
+    expect(sim.delivered('message/send')).toHaveLength(0);
+    clock.advance(60_000);
+    await outbox.drain();
+    doc = await OutboxModel.findById(id).lean();
+    expect(doc).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+    expect(sim.delivered('message/send')).toHaveLength(1);
+  });
+
+  it('a timeout is retried with backoff', async () => {
+    sim.hangNext('message/send', 800);
+    const [id] = await messenger.toUsers('demo', ['chenjing'], { type: 'markdown', markdown: '**超时测试**' });
+    await outbox.drain();
+    const doc = await OutboxModel.findById(id).lean();
+    expect(doc).toMatchObject({ status: 'pending', attempts: 1, lastError: 'network: timeout' });
+    clock.advance(2_000);
+    await outbox.drain();
+    expect((await OutboxModel.findById(id).lean())?.status).toBe('sent');
+  });
+
+  it('a message that fails for good is visible with status failed and the error', async () => {
+    sim.failNext('message/send', 60020, 1, 'not allow to access from your ip');
+    const [id] = await messenger.toUsers('demo', ['zhaomin'], { type: 'text', text: 'x' });
+    await outbox.drain();
+    const doc = await OutboxModel.findById(id).lean();
+    expect(doc?.status).toBe('failed');
+    expect(doc?.lastError).toMatch(/60020.*IP/);
+  });
+
+  it('100 pings for one webhook go out at most 20 per minute, in order, without loss', async () => {
+    for (let i = 0; i < 100; i++) await messenger.toGroup('demo', { type: 'text', text: `ping ${i}` });
+    const start = clock.now().getTime();
+    for (let minute = 1; minute <= 5; minute++) {
+      await outbox.drain();
+      expect(sim.delivered('webhook/send')).toHaveLength(20 * minute);
+      await outbox.drain(); // nothing more in this window
+      expect(sim.delivered('webhook/send')).toHaveLength(20 * minute);
+      clock.advance(60_000);
+    }
+    const got = sim.delivered('webhook/send');
+    expect(got.map((r) => (r.body as { text: { content: string } }).text.content)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `ping ${i}`),
+    );
+    // The simulator refuses (45009) anything over WeCom's 20/min; it never had to.
+    expect(sim.received('webhook/send').every((r) => r.errcode === 0)).toBe(true);
+    const times = got.map((r) => r.at.getTime());
+    for (const t of times) expect(times.filter((u) => u >= t && u < t + 60_000).length).toBeLessThanOrEqual(20);
+    expect(Math.max(...times) - start).toBe(4 * 60_000);
+    expect(await OutboxModel.countDocuments({ status: 'sent' })).toBe(100);
+  });
+
+  it('an idempotency key enqueues a message once', async () => {
+    const a = await messenger.toUsers(
+      'demo',
+      ['zhangwei'],
+      { type: 'text', text: '工单 12 已接单' },
+      { idempotencyKey: 'ticket:12:claimed:notify' },
+    );
+    const b = await messenger.toUsers(
+      'demo',
+      ['zhangwei'],
+      { type: 'text', text: '工单 12 已接单' },
+      { idempotencyKey: 'ticket:12:claimed:notify' },
+    );
+    expect(b).toEqual(a);
+    await outbox.drain();
+    expect(sim.delivered('message/send')).toHaveLength(1);
+  });
+
+  it('two workers on one database never send a message twice', async () => {
+    const other = new Outbox(bots, clock, new WecomClient(sim.url, clock, 1000), new RateLimiter(clock));
+    for (let i = 0; i < 30; i++) await messenger.toUsers('demo', [`user${i}`], { type: 'text', text: `m${i}` });
+    await Promise.all([outbox.drain(), other.drain(), outbox.drain(), other.drain()]);
+    const contents = sim.delivered('message/send').map((r) => (r.body as { text: { content: string } }).text.content);
+    expect(contents).toHaveLength(30);
+    expect(new Set(contents).size).toBe(30);
+  });
+
+  it('long messages are split at line boundaries within the UTF-8 byte limits', async () => {
+    const lines = Array.from({ length: 400 }, (_, i) => `第${i}行：检验报告打印异常，请工程师尽快处理。`);
+    const md = lines.join('\n');
+    await messenger.toGroup('demo', { type: 'markdown', markdown: md });
+    await messenger.toUsers('demo', ['liuyang'], { type: 'text', text: md });
+    await outbox.drain();
+    const webhookParts = sim.delivered('webhook/send').map((r) => (r.body as { markdown: { content: string } }).markdown.content);
+    const appParts = sim.delivered('message/send').map((r) => (r.body as { text: { content: string } }).text.content);
+    expect(webhookParts.length).toBeGreaterThan(1);
+    expect(appParts.length).toBeGreaterThan(webhookParts.length);
+    for (const p of webhookParts) expect(Buffer.byteLength(p)).toBeLessThanOrEqual(4096);
+    for (const p of appParts) expect(Buffer.byteLength(p)).toBeLessThanOrEqual(2048);
+    expect(webhookParts.join('\n')).toBe(md);
+    expect(appParts.join('\n')).toBe(md);
+  });
+});
+
+describe('restart', () => {
+  it('messages left unsent by a stopped instance are sent after the next start', async () => {
+    const dbName = testDbName();
+    const first = await startHarness({ dbName });
+    await first.feature.outbox.stop(); // the instance dies before its worker sent anything
+    const ids = await first.feature.messenger.toUsers('demo', ['zhangwei', 'liuyang', 'chenjing'], { type: 'text', text: '重启前的消息' });
+    // One was mid-send when the process died: its claim stays behind with a lease.
+    await OutboxModel.updateOne({ _id: ids[0] }, { $set: { status: 'sending', leaseUntil: new Date(Date.now() - 1000) } });
+    await first.stop();
+    expect(first.sim.received('message/send')).toHaveLength(0);
+
+    const second = await startHarness({ dbName });
+    try {
+      const got = await second.sim.waitFor((all) => all.filter((r) => r.kind === 'message/send' && r.errcode === 0).length === 3);
+      const to = got.filter((r) => r.kind === 'message/send').map((r) => (r.body as { touser: string }).touser);
+      expect(to.sort()).toEqual(['chenjing', 'liuyang', 'zhangwei']);
+      await second.feature.outbox.drain();
+      expect(await OutboxModel.countDocuments({ status: 'sent' })).toBe(3);
+    } finally {
+      await second.stop();
+    }
+  });
+});
