@@ -1,0 +1,31 @@
+import { applyChange } from '../apply.js';
+import { clip, firstRefusal, requireStaff, requireStatus, requireText } from '../guards.js';
+import type { Actor, CommandResult, TicketContext } from '../types.js';
+
+export interface AddProgressInput {
+  no: number;
+  actor: Actor;
+  text: string;
+}
+
+const FROM = ['claimed', 'onsite_dispatched', 'onsite', 'paused'] as const;
+
+/** A progress note by any engineer or lead; subscribers are informed by the notifier. */
+export function addProgress(ctx: TicketContext, input: AddProgressInput): Promise<CommandResult> {
+  const { bot } = ctx;
+  return applyChange(ctx, {
+    no: input.no,
+    from: FROM,
+    actor: input.actor.userid,
+    build(t) {
+      const denied = firstRefusal(
+        () => requireStaff(bot, input.actor.userid, '更新进展'),
+        () => requireText(input.text, 'text_required', `请写上进展内容，如「进展 ${t.no} 已重启服务」`),
+        () => (t.status === 'open' ? requireStatus(t, [], '更新进展，请先「接单 ' + t.no + '」') : null),
+        () => requireStatus(t, FROM, '更新进展'),
+      );
+      if (denied) return denied;
+      return { events: [{ type: 'progress', text: clip(input.text) }] };
+    },
+  });
+}

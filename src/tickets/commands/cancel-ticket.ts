@@ -1,0 +1,31 @@
+import { applyChange } from '../apply.js';
+import { clip, firstRefusal, requireLead, requireStatus, requireText } from '../guards.js';
+import { ACTIVE, type Actor, type CommandResult, type TicketContext } from '../types.js';
+
+export interface CancelTicketInput {
+  no: number;
+  actor: Actor;
+  reason: string;
+}
+
+/** A lead withdraws a ticket (duplicate, not a fault, out of contract), with the reason kept. */
+export function cancelTicket(ctx: TicketContext, input: CancelTicketInput): Promise<CommandResult> {
+  const { bot } = ctx;
+  return applyChange(ctx, {
+    no: input.no,
+    from: ACTIVE,
+    actor: input.actor.userid,
+    build(t, at) {
+      const denied = firstRefusal(
+        () => requireLead(bot, input.actor.userid, '取消工单'),
+        () => requireStatus(t, ACTIVE, '取消'),
+        () => requireText(input.reason, 'reason_required', `请说明取消原因：取消 ${t.no} <原因>`),
+      );
+      if (denied) return denied;
+      return {
+        set: { status: 'cancelled', closedAt: at, pause: null },
+        events: [{ type: 'cancelled', reason: clip(input.reason, 500) }],
+      };
+    },
+  });
+}

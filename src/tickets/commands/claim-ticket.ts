@@ -1,0 +1,36 @@
+import { applyChange } from '../apply.js';
+import { personOf, requireStaff } from '../guards.js';
+import { STATUS_WORDS } from '../labels.js';
+import { meet } from '../sla.js';
+import { type Actor, type CommandResult, refuse, type TicketContext } from '../types.js';
+
+export interface ClaimTicketInput {
+  no: number;
+  actor: Actor;
+}
+
+/** First claim wins (version precondition); later ones are told who has it. Meets the response target. */
+export function claimTicket(ctx: TicketContext, input: ClaimTicketInput): Promise<CommandResult> {
+  const { bot } = ctx;
+  return applyChange(ctx, {
+    no: input.no,
+    from: ['open'],
+    actor: input.actor.userid,
+    build(t, at) {
+      const denied = requireStaff(bot, input.actor.userid, '接单');
+      if (denied) return denied;
+      if (t.status !== 'open') {
+        if (t.assignee?.userid === input.actor.userid) return refuse('already_yours', `#${t.no} 已由你接单`);
+        if (t.assignee && !['resolved', 'closed', 'cancelled'].includes(t.status))
+          return refuse('already_claimed', `#${t.no} 已由 ${t.assignee.name} 接单`);
+        return refuse('bad_status', `#${t.no} ${STATUS_WORDS[t.status]}，无需接单`);
+      }
+      const assignee = personOf(bot, input.actor.userid, input.actor.name);
+      const response = meet(bot, t.sla.response, at);
+      return {
+        set: { status: 'claimed', assignee, 'sla.response': response },
+        events: [{ type: 'claimed', assignee, responseMs: response.elapsedMs ?? null }],
+      };
+    },
+  });
+}

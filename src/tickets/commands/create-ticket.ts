@@ -1,0 +1,97 @@
+import { insertTicket } from '../apply.js';
+import { nextTicketNo } from '../counter.js';
+import { clip } from '../guards.js';
+import { presentTicket } from '../presenter.js';
+import { initialTargets } from '../sla.js';
+import {
+  type Attachment,
+  type ChatRef,
+  type CommandResult,
+  LEVELS,
+  type Level,
+  type Reporter,
+  refuse,
+  type TicketContext,
+  type TicketDoc,
+  type TicketEventRecord,
+} from '../types.js';
+
+export interface CreateTicketInput {
+  system: string;
+  level: Level;
+  title: string;
+  description?: string;
+  triageReason?: string | null;
+  reporter: Reporter;
+  chat?: ChatRef | null;
+  attachments?: Attachment[];
+  /** Who recorded it when not the reporter (e.g. an engineer logging a phone call). */
+  actor?: string;
+}
+
+/** A new ticket, `open`, numbered per bot, with its response and resolution clocks running. */
+export async function createTicket(ctx: TicketContext, input: CreateTicketInput): Promise<CommandResult> {
+  const bad = validate(ctx, input);
+  if (bad) return bad;
+  const at = ctx.clock.now();
+  const bot = ctx.bot.id;
+  const no = await nextTicketNo(bot);
+  const reporter: Reporter = {
+    userid: input.reporter.userid,
+    name: input.reporter.name || input.reporter.userid,
+    ...(input.reporter.department ? { department: input.reporter.department } : {}),
+    ...(input.reporter.contact ? { contact: input.reporter.contact } : {}),
+  };
+  const doc: Omit<TicketDoc, 'pending' | 'version'> = {
+    bot,
+    no,
+    system: input.system,
+    level: input.level,
+    triageReason: input.triageReason ?? null,
+    title: clip(input.title, 200),
+    description: clip(input.description ?? '', 4000),
+    reporter,
+    chat: input.chat ?? null,
+    subscribers: [],
+    reporterCount: 1,
+    departments: reporter.department ? [reporter.department] : [],
+    status: 'open',
+    assignee: null,
+    attachments: input.attachments ?? [],
+    sla: initialTargets(ctx.bot, input.level, at),
+    repair: null,
+    confirmation: null,
+    parentNo: null,
+    children: [],
+    pause: null,
+    confirmRemindedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const event: TicketEventRecord = {
+    bot,
+    no,
+    seq: 1,
+    type: 'created',
+    actor: input.actor ?? reporter.userid,
+    at,
+    level: input.level,
+    system: input.system,
+    title: doc.title,
+    reporter: { userid: reporter.userid, name: reporter.name, department: reporter.department ?? null },
+    triageReason: doc.triageReason,
+    channel: input.chat?.channel ?? null,
+  };
+  const stored = await insertTicket(ctx.bot, doc, event);
+  return { ok: true, ticket: presentTicket(stored), event, events: [event], doc: stored };
+}
+
+function validate(ctx: TicketContext, input: CreateTicketInput) {
+  if (!ctx.bot.systems.some((s) => s.id === input.system)) return refuse('bad_input', `未知系统「${input.system}」`);
+  if (!LEVELS.includes(input.level)) return refuse('bad_input', '故障级别应为 1-4');
+  if (!input.title?.trim()) return refuse('bad_input', '请描述故障');
+  if (!input.reporter?.userid) return refuse('bad_input', '缺少报修人');
+  return null;
+}

@@ -1,0 +1,81 @@
+import { applyChange } from '../apply.js';
+import { clip, requireStatus } from '../guards.js';
+import { Ticket } from '../model.js';
+import { ACTIVE, type CommandResult, type Reporter, refuse, type TicketContext, type TicketDoc } from '../types.js';
+
+export interface MergeIntoTicketInput {
+  /** The parent ticket the later report belongs to. */
+  no: number;
+  /** Who reported again (subscribed to the parent). */
+  reporter: Reporter;
+  /** Their words, kept on the event. */
+  text?: string;
+  /** A ticket already opened for the same fault: linked to the parent and cancelled as merged. */
+  childNo?: number;
+  actor?: string;
+}
+
+/** Links a later report of the same fault (outage storm) to an open ticket. */
+export async function mergeIntoTicket(ctx: TicketContext, input: MergeIntoTicketInput): Promise<CommandResult> {
+  if (input.childNo !== undefined) {
+    if (input.childNo === input.no) return refuse('bad_input', '不能合并到自身');
+    const child = await Ticket.findOne({ bot: ctx.bot.id, no: input.childNo }).lean<TicketDoc>();
+    if (!child) return refuse('not_found', `未找到工单 #${input.childNo}`);
+    if (child.status !== 'open') return refuse('bad_status', `#${child.no} 已有人处理，不能合并`);
+  }
+  const actor = input.actor ?? input.reporter.userid;
+  const merged = await applyChange(ctx, {
+    no: input.no,
+    from: ACTIVE,
+    actor,
+    build(t) {
+      const denied = requireStatus(t, ACTIVE, '合并');
+      if (denied) return denied;
+      const who = { userid: input.reporter.userid, name: input.reporter.name || input.reporter.userid };
+      const known = t.reporter.userid === who.userid || t.subscribers.some((s) => s.userid === who.userid);
+      const dept = input.reporter.department;
+      const set: Record<string, unknown> = {};
+      if (dept && !t.departments.includes(dept)) set.departments = [...t.departments, dept];
+      if (input.childNo !== undefined && !t.children.includes(input.childNo)) set.children = [...t.children, input.childNo];
+      if (!known) {
+        set.subscribers = [...t.subscribers, who];
+        set.reporterCount = (t.reporterCount ?? 1) + 1;
+      }
+      return {
+        set,
+        events: [
+          {
+            type: 'merged',
+            reporter: { ...who, department: dept ?? null },
+            childNo: input.childNo ?? null,
+            text: input.text ? clip(input.text, 500) : null,
+            counted: !known,
+          },
+        ],
+      };
+    },
+  });
+  if (!merged.ok || input.childNo === undefined) return merged;
+  await linkChild(ctx, input.childNo, input.no, actor);
+  return merged;
+}
+
+/** The duplicate ticket points at its parent and leaves the queue. */
+async function linkChild(ctx: TicketContext, childNo: number, parentNo: number, actor: string): Promise<void> {
+  await applyChange(ctx, {
+    no: childNo,
+    from: ['open'],
+    actor,
+    build(t, at) {
+      const denied = requireStatus(t, ['open'], '合并');
+      if (denied) return denied;
+      return {
+        set: { parentNo, status: 'cancelled', closedAt: at },
+        events: [
+          { type: 'merged', into: parentNo },
+          { type: 'cancelled', reason: `已合并到 #${parentNo}` },
+        ],
+      };
+    },
+  });
+}

@@ -1,0 +1,35 @@
+import { applyChange } from '../apply.js';
+import { clip, firstRefusal, requireReporter, requireStatus, requireText } from '../guards.js';
+import type { Actor, CommandResult, TicketContext } from '../types.js';
+
+export interface RejectResolutionInput {
+  no: number;
+  actor: Actor;
+  reason: string;
+}
+
+/** "Not fixed": the ticket is reopened to its assignee and the resolution clock runs again. */
+export function rejectResolution(ctx: TicketContext, input: RejectResolutionInput): Promise<CommandResult> {
+  const { bot } = ctx;
+  return applyChange(ctx, {
+    no: input.no,
+    from: ['resolved'],
+    actor: input.actor.userid,
+    build(t) {
+      const denied = firstRefusal(
+        () => requireReporter(bot, t, input.actor.userid, '退回'),
+        () => requireStatus(t, ['resolved'], '退回'),
+        () => requireText(input.reason, 'reason_required', `请说明哪里还有问题：未解决 ${t.no} <原因>`),
+      );
+      if (denied) return denied;
+      const resolve = { ...t.sla.resolve, metAt: null, elapsedMs: null };
+      return {
+        set: { status: 'claimed', repair: null, resolvedAt: null, confirmRemindedAt: null, 'sla.resolve': resolve },
+        events: [
+          { type: 'rejected', reason: clip(input.reason) },
+          { type: 'reopened', status: 'claimed', assignee: t.assignee },
+        ],
+      };
+    },
+  });
+}

@@ -1,0 +1,27 @@
+import { applyChange } from '../apply.js';
+import { requireStatus } from '../guards.js';
+import { type CommandResult, refuse, type TicketContext } from '../types.js';
+
+export interface RemindConfirmationInput {
+  no: number;
+  /** The resolution the reminder is about (a job from an earlier resolution then does nothing). */
+  resolvedAt?: Date | string;
+}
+
+/** Once per resolution: records that the reporter was asked again to confirm. */
+export function remindConfirmation(ctx: TicketContext, input: RemindConfirmationInput): Promise<CommandResult> {
+  return applyChange(ctx, {
+    no: input.no,
+    from: ['resolved'],
+    actor: 'system',
+    build(t, at) {
+      const denied = requireStatus(t, ['resolved'], '提醒确认');
+      if (denied) return denied;
+      if (input.resolvedAt && t.resolvedAt?.getTime() !== new Date(input.resolvedAt).getTime())
+        return refuse('stale', `#${t.no} 已重新处理`);
+      if (t.confirmRemindedAt) return refuse('already_reminded', `#${t.no} 已提醒过`);
+      const to = [t.reporter.userid, ...t.subscribers.map((s) => s.userid)];
+      return { set: { confirmRemindedAt: at }, events: [{ type: 'reminded', kind: 'confirm', to }] };
+    },
+  });
+}

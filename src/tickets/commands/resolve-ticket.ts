@@ -1,0 +1,45 @@
+import { applyChange } from '../apply.js';
+import { clip, firstRefusal, requireAssignee, requireStatus, requireText } from '../guards.js';
+import { meet } from '../sla.js';
+import { type Actor, type CommandResult, type Repair, type TicketContext, WORKING } from '../types.js';
+
+export interface ResolveTicketInput {
+  no: number;
+  actor: Actor;
+  cause: string;
+  action: string;
+  category?: string;
+  /** Defaults to "onsite" when the engineer arrived on site, else "remote". */
+  mode?: 'onsite' | 'remote';
+}
+
+/** Resolved with the repair record; meets the resolution target and waits for the reporter's confirmation. */
+export function resolveTicket(ctx: TicketContext, input: ResolveTicketInput): Promise<CommandResult> {
+  const { bot } = ctx;
+  return applyChange(ctx, {
+    no: input.no,
+    from: WORKING,
+    actor: input.actor.userid,
+    build(t, at) {
+      const denied = firstRefusal(
+        () => requireAssignee(bot, t, input.actor.userid, '解决工单'),
+        () => (t.status === 'paused' ? requireStatus(t, [], `解决，请先「恢复 ${t.no}」`) : null),
+        () => requireStatus(t, WORKING, '解决'),
+        () => requireText(input.cause, 'cause_required', `请写明原因：解决 ${t.no} 原因:<…> 处理:<…>`),
+        () => requireText(input.action, 'action_required', `请写明处理：解决 ${t.no} 原因:<…> 处理:<…>`),
+      );
+      if (denied) return denied;
+      const repair: Repair = {
+        cause: clip(input.cause),
+        action: clip(input.action),
+        ...(input.category ? { category: clip(input.category, 100) } : {}),
+        mode: input.mode ?? (t.status === 'onsite' || t.sla.onsite?.metAt ? 'onsite' : 'remote'),
+      };
+      const resolve = meet(bot, t.sla.resolve, at);
+      return {
+        set: { status: 'resolved', repair, resolvedAt: at, confirmRemindedAt: null, 'sla.resolve': resolve },
+        events: [{ type: 'resolved', repair, resolveMs: resolve.elapsedMs ?? null }],
+      };
+    },
+  });
+}

@@ -1,0 +1,65 @@
+/** Role and status checks shared by the commands; each returns a polite refusal or null. */
+import type { BotConfig } from '../config/bots.js';
+import { personName, roleOf } from '../roster/roster.js';
+import { STATUS_WORDS } from './labels.js';
+import { type PersonRef, type Refusal, refuse, type TicketDoc, type TicketStatus } from './types.js';
+
+export { roleOf };
+
+export function personOf(bot: BotConfig, userid: string, name?: string): PersonRef {
+  const known = personName(bot, userid);
+  return { userid, name: known !== userid ? known : name || userid };
+}
+
+export function isEngineer(bot: BotConfig, userid: string): boolean {
+  return bot.roster.engineers.some((e) => e.userid === userid);
+}
+
+/** Engineers and leads (leads may do what engineers do). */
+export function requireStaff(bot: BotConfig, userid: string, what: string): Refusal | null {
+  return roleOf(bot, userid) === 'reporter' ? refuse('forbidden', `抱歉，只有工程师可以${what}`) : null;
+}
+
+export function requireLead(bot: BotConfig, userid: string, what: string): Refusal | null {
+  return roleOf(bot, userid) === 'lead' ? null : refuse('forbidden', `抱歉，只有负责人可以${what}`);
+}
+
+/** The assignee works the ticket; a lead may step in. */
+export function requireAssignee(bot: BotConfig, t: TicketDoc, userid: string, what: string): Refusal | null {
+  const staff = requireStaff(bot, userid, what);
+  if (staff) return staff;
+  if (roleOf(bot, userid) === 'lead' || t.assignee?.userid === userid) return null;
+  if (!t.assignee) return refuse('not_claimed', `#${t.no} 尚未接单，请先「接单 ${t.no}」`);
+  return refuse('not_assignee', `#${t.no} 由 ${t.assignee.name} 负责，如需接手请让其「转派 ${t.no} @你」`);
+}
+
+/** The reporter (or anyone who reported the same fault) confirms; a lead may confirm for them. */
+export function requireReporter(bot: BotConfig, t: TicketDoc, userid: string, what: string): Refusal | null {
+  if (roleOf(bot, userid) === 'lead') return null;
+  if (t.reporter.userid === userid || t.subscribers.some((s) => s.userid === userid)) return null;
+  return refuse('forbidden', `抱歉，只有报修人可以${what} #${t.no}`);
+}
+
+export function requireStatus(t: TicketDoc, allowed: readonly TicketStatus[], what: string): Refusal | null {
+  if (allowed.includes(t.status)) return null;
+  return refuse('bad_status', `#${t.no} ${STATUS_WORDS[t.status]}，不能${what}`);
+}
+
+export function requireText(text: string | undefined | null, code: string, message: string): Refusal | null {
+  return text?.trim() ? null : refuse(code, message);
+}
+
+/** Keeps stored free text bounded (a chat message is at most 2048 bytes anyway). */
+export function clip(text: string, max = 1000): string {
+  const t = text.trim();
+  return t.length > max ? t.slice(0, max) : t;
+}
+
+/** The first refusal among checks run in order. */
+export function firstRefusal(...checks: Array<() => Refusal | null>): Refusal | null {
+  for (const c of checks) {
+    const r = c();
+    if (r) return r;
+  }
+  return null;
+}

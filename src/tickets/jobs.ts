@@ -1,0 +1,71 @@
+/**
+ * Agenda jobs after a resolution: one confirmation reminder and one auto-close. Each job is unique per
+ * (bot, no, resolvedAt): a job left from an earlier resolution (reopened, then resolved again) finds a
+ * different resolvedAt on the ticket and does nothing, and the status precondition makes every run idempotent.
+ */
+import type { Agenda, Job } from 'agenda';
+import type { BotConfig } from '../config/bots.js';
+import type { Clock } from '../clock.js';
+import { log } from '../log.js';
+import { autoCloseTicket } from './commands/auto-close-ticket.js';
+import { remindConfirmation } from './commands/remind-confirmation.js';
+import { onTicketEvent } from './events.js';
+import { Ticket } from './model.js';
+import type { TicketDoc } from './types.js';
+
+export const CONFIRM_REMINDER_JOB = 'ticket:confirm-reminder';
+export const AUTO_CLOSE_JOB = 'ticket:auto-close';
+
+export interface ResolutionJobData {
+  bot: string;
+  no: number;
+  /** ISO instant of the resolution the job belongs to. */
+  resolvedAt: string;
+}
+
+const HOUR = 3600_000;
+
+export function defineTicketJobs(agenda: Agenda, bots: Map<string, BotConfig>, clock: Clock): void {
+  const run = (kind: 'remind' | 'close') => async (job: Job<ResolutionJobData>) => {
+    const { bot: botId, no, resolvedAt } = job.attrs.data;
+    const bot = bots.get(botId);
+    if (!bot) return;
+    const ctx = { bot, clock };
+    const r = kind === 'remind' ? await remindConfirmation(ctx, { no, resolvedAt }) : await autoCloseTicket(ctx, { no, resolvedAt });
+    log.info({ bot: botId, no, job: job.attrs.name, ok: r.ok, code: r.ok ? undefined : r.code }, 'ticket job ran');
+  };
+  agenda.define(CONFIRM_REMINDER_JOB, run('remind'));
+  agenda.define(AUTO_CLOSE_JOB, run('close'));
+}
+
+/** Schedules (or re-schedules) both jobs of a resolution; `insertOnly` leaves an existing schedule alone. */
+export async function scheduleResolutionJobs(agenda: Agenda, bot: BotConfig, ticket: TicketDoc, insertOnly = false): Promise<void> {
+  if (!ticket.resolvedAt) return;
+  const resolvedAt = new Date(ticket.resolvedAt);
+  const data: ResolutionJobData = { bot: bot.id, no: ticket.no, resolvedAt: resolvedAt.toISOString() };
+  const jobs: Array<[string, number]> = [
+    [CONFIRM_REMINDER_JOB, bot.tickets.confirmReminderHours],
+    [AUTO_CLOSE_JOB, bot.tickets.autoCloseHours],
+  ];
+  for (const [name, hours] of jobs) {
+    await agenda
+      .create(name, data)
+      .unique({ 'data.bot': bot.id, 'data.no': ticket.no, 'data.resolvedAt': data.resolvedAt }, { insertOnly })
+      .schedule(new Date(resolvedAt.getTime() + hours * HOUR))
+      .save();
+  }
+}
+
+/** Every resolution schedules its reminder and auto-close. Returns the unsubscribe function. */
+export function scheduleOnResolve(agenda: Agenda): () => void {
+  return onTicketEvent(async ({ bot, ticket, event }) => {
+    if (event.type === 'resolved') await scheduleResolutionJobs(agenda, bot, ticket);
+  });
+}
+
+/** Start-up sweep: a resolution whose scheduling was lost in a crash gets its jobs (existing ones are kept). */
+export async function ensureResolutionJobs(agenda: Agenda, bots: Map<string, BotConfig>): Promise<number> {
+  const resolved = await Ticket.find({ bot: { $in: [...bots.keys()] }, status: 'resolved' }, { pending: 0 }).lean<TicketDoc[]>();
+  for (const t of resolved) await scheduleResolutionJobs(agenda, bots.get(t.bot)!, t, true);
+  return resolved.length;
+}

@@ -1,0 +1,104 @@
+import type { QueryFilter } from 'mongoose';
+import { Ticket, TicketEvent } from './model.js';
+import { presentTicketWithEvents, type TicketWithEvents } from './presenter.js';
+import { ACTIVE, type Level, type TicketDoc, type TicketEventRecord, type TicketStatus } from './types.js';
+
+export async function getTicket(bot: string, no: number): Promise<TicketDoc | null> {
+  return Ticket.findOne({ bot, no }).lean<TicketDoc>();
+}
+
+/** The log in order, including events of a change whose copy to the log is still in flight (see apply.ts). */
+export async function listEvents(bot: string, no: number, ticket?: TicketDoc | null): Promise<TicketEventRecord[]> {
+  const [logged, doc] = await Promise.all([
+    TicketEvent.find({ bot, no }, { _id: 0 }).sort({ seq: 1 }).lean<TicketEventRecord[]>(),
+    ticket === undefined ? getTicket(bot, no) : Promise.resolve(ticket),
+  ]);
+  const seen = new Set(logged.map((e) => e.seq));
+  const pending = (doc?.pending ?? []).filter((e) => !seen.has(e.seq)).map(({ writtenAt: _w, ...e }) => e as TicketEventRecord);
+  return [...logged, ...pending].sort((a, b) => a.seq - b.seq);
+}
+
+export async function getTicketWithEvents(bot: string, no: number): Promise<TicketWithEvents | null> {
+  const ticket = await getTicket(bot, no);
+  if (!ticket) return null;
+  return presentTicketWithEvents(ticket, await listEvents(bot, no, ticket));
+}
+
+export interface TicketFilter {
+  bot?: string;
+  status?: TicketStatus[];
+  level?: Level[];
+  system?: string[];
+  /** createdAt ≥ from */
+  from?: Date;
+  /** createdAt < to */
+  to?: Date;
+  /** Text in title, description, reporter name or department; a number also matches the ticket number. */
+  q?: string;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function filterQuery(f: TicketFilter): QueryFilter<TicketDoc> {
+  const q: Record<string, unknown> = {};
+  if (f.bot) q.bot = f.bot;
+  if (f.status?.length) q.status = { $in: f.status };
+  if (f.level?.length) q.level = { $in: f.level };
+  if (f.system?.length) q.system = { $in: f.system };
+  if (f.from || f.to) q.createdAt = { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lt: f.to } : {}) };
+  const text = f.q?.trim();
+  if (text) {
+    const re = { $regex: escapeRegex(text), $options: 'i' };
+    const or: Record<string, unknown>[] = [{ title: re }, { description: re }, { 'reporter.name': re }, { 'reporter.department': re }];
+    const num = /^[#＃]?(\d{1,9})号?$/.exec(text);
+    if (num) or.push({ no: Number(num[1]) });
+    q.$or = or;
+  }
+  return q as QueryFilter<TicketDoc>;
+}
+
+/** A page of tickets, newest first. */
+export async function findTickets(f: TicketFilter, page: number, limit: number): Promise<{ items: TicketDoc[]; total: number }> {
+  const query = filterQuery(f);
+  const [items, total] = await Promise.all([
+    Ticket.find(query, { pending: 0 })
+      .sort({ createdAt: -1, bot: 1, no: -1 })
+      .skip((page - 1) * limit)
+      .limit(limit)
+      .lean<TicketDoc[]>(),
+    Ticket.countDocuments(query),
+  ]);
+  return { items, total };
+}
+
+/** Every matching ticket in number order, streamed (exports). */
+export function ticketCursor(f: TicketFilter) {
+  return Ticket.find(filterQuery(f), { pending: 0 }).sort({ bot: 1, no: 1 }).lean<TicketDoc>().cursor();
+}
+
+/** Tickets a person reported, subscribed to or is assigned, unfinished first. */
+export async function ticketsOf(bot: string, userid: string, limit = 10): Promise<TicketDoc[]> {
+  const mine = { bot, $or: [{ 'reporter.userid': userid }, { 'assignee.userid': userid }, { 'subscribers.userid': userid }] };
+  const active = await Ticket.find({ ...mine, status: { $in: [...ACTIVE, 'resolved'] } }, { pending: 0 })
+    .sort({ no: -1 })
+    .limit(limit)
+    .lean<TicketDoc[]>();
+  if (active.length >= limit) return active;
+  const done = await Ticket.find({ ...mine, status: { $in: ['closed', 'cancelled'] } }, { pending: 0 })
+    .sort({ no: -1 })
+    .limit(limit - active.length)
+    .lean<TicketDoc[]>();
+  return [...active, ...done];
+}
+
+/** Unclaimed tickets, most urgent (lowest level number) and oldest first. */
+export async function unclaimedTickets(bot: string, limit = 20): Promise<{ items: TicketDoc[]; total: number }> {
+  const query: QueryFilter<TicketDoc> = { bot, status: 'open' };
+  const [items, total] = await Promise.all([
+    Ticket.find(query, { pending: 0 }).sort({ level: 1, no: 1 }).limit(limit).lean<TicketDoc[]>(),
+    Ticket.countDocuments(query),
+  ]);
+  return { items, total };
+}

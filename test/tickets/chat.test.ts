@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { type ChatCommandMessage, handleCommand, registerCommand } from '../../src/bot/commands/index.js';
+import { parseRepair, transferTarget } from '../../src/bot/commands/ticket-actions.js';
+import { parseCommand } from '../../src/bot/grammar.js';
+import { ensureTicketIndexes } from '../../src/tickets/model.js';
+import { listEvents } from '../../src/tickets/queries.js';
+import { useTestDb } from '../helpers/db.js';
+import { MIN, newTicket, nurse, testCtx } from './helpers.js';
+
+useTestDb();
+const ctx = testCtx();
+
+function say(userid: string, text: string, name?: string) {
+  const parsed = parseCommand(text);
+  if (!parsed) throw new Error(`not a command: ${text}`);
+  const msg: ChatCommandMessage = { bot: 'demo', from: { userid, name }, chatId: 'chat-1', channel: 'aibot', text };
+  return handleCommand(ctx, msg, parsed);
+}
+
+describe('chat commands', () => {
+  it('claims with level words, system name and local deadline, and tells the reporter once', async () => {
+    await ensureTicketIndexes();
+    const t = await newTicket(ctx, { level: 1 });
+    const r = await say('zhangwei', `@维保助手 接单 #${t.no}`);
+    expect(r.reply).toContain(`#${t.no}`);
+    expect(r.reply).toContain('一级/紧急｜检验系统(LIS)');
+    expect(r.reply).toContain('解决时限：11-24 10:00'); // level 1: 24 h, local time
+    expect(r.notify).toEqual([{ userids: ['nurse_li'], text: `#${t.no} 已由 张伟 接单，解决时限 11-24 10:00` }]);
+    const again = await say('liuyang', `接单 ${t.no}号`);
+    expect(again).toEqual({ reply: `#${t.no} 已由 张伟 接单` });
+    expect(await say('nurse_li', `接单 ${t.no}`)).toEqual({ reply: '抱歉，只有工程师可以接单' });
+    expect(await say('zhangwei', '接单')).toEqual({ reply: '请带上工单号，如「接单 12」' });
+  });
+
+  it('works a ticket from chat to confirmation', async () => {
+    const t = await newTicket(ctx);
+    await say('zhangwei', `接单 ${t.no}`);
+    expect((await say('zhangwei', `进展 ${t.no} 远程排查中`)).notify).toEqual([
+      { userids: ['nurse_li'], text: `#${t.no} 进展：远程排查中` },
+    ]);
+    expect((await say('zhangwei', `派现场 ${t.no}`)).reply).toMatch(/请于 \d\d-\d\d \d\d:\d\d 前到场/);
+    ctx.clock.advance(25 * MIN);
+    expect((await say('zhangwei', `到场 ${t.no}`)).reply).toBe(`已登记到场 **#${t.no}**（用时 25 分钟）`);
+    expect((await say('zhangwei', `解决 ${t.no} 原因:打印服务卡死`)).reply).toBe(
+      `请补充处理：解决 ${t.no} 原因:<故障原因> 处理:<处理措施>`,
+    );
+    const solved = await say('zhangwei', `解决 ${t.no} 原因：打印服务卡死 处理：重启打印服务并清理队列`);
+    expect(solved.reply).toContain('已解决');
+    expect(solved.notify?.[0].userids).toEqual(['nurse_li']);
+    expect(solved.notify?.[0].text).toContain(`确认 ${t.no}`);
+    expect((await say('nurse_wang', `确认 ${t.no} 5`)).reply).toBe(`抱歉，只有报修人可以确认 #${t.no}`);
+    const done = await say('nurse_li', `确认 #${t.no} 5 很快`);
+    expect(done.reply).toBe(`感谢确认，**#${t.no}** 已关闭（评分 5 分）`);
+    expect(done.notify).toEqual([{ userids: ['zhangwei'], text: `#${t.no} 已确认关闭，评分 5 分` }]);
+    const events = await listEvents('demo', t.no);
+    expect(events.map((e) => e.type)).toEqual([
+      'created',
+      'claimed',
+      'progress',
+      'dispatched',
+      'arrived',
+      'resolved',
+      'confirmed',
+      'closed',
+    ]);
+    expect(events.find((e) => e.type === 'resolved')).toMatchObject({
+      repair: { cause: '打印服务卡死', action: '重启打印服务并清理队列' },
+    });
+    expect(events.find((e) => e.type === 'confirmed')).toMatchObject({ rating: 5, comment: '很快' });
+  });
+
+  it('transfers to an @mentioned engineer, pauses, resumes, relevels, rejects and cancels', async () => {
+    const t = await newTicket(ctx);
+    await say('zhangwei', `接单 ${t.no}`);
+    expect((await say('zhangwei', `转派 ${t.no} @护士小李`)).reply).toBe('护士小李 不是本项目工程师，无法转派');
+    const moved = await say('zhangwei', `@维保助手 转派 ${t.no} @刘洋 检验专长`);
+    expect(moved.reply).toBe(`已将 **#${t.no}** 转派给 刘洋`);
+    expect(moved.notify).toContainEqual({ userids: ['liuyang'], text: `#${t.no} 已转派给你（来自 张伟）：LIS报告打印不出来` });
+    expect((await say('liuyang', `挂起 ${t.no}`)).reply).toBe(`请说明挂起原因：挂起 ${t.no} <原因>`);
+    expect((await say('liuyang', `挂起 ${t.no} 等厂商补丁`)).reply).toContain('已挂起：等厂商补丁');
+    expect((await say('liuyang', `进度 ${t.no}`)).reply).toContain('挂起原因：等厂商补丁');
+    expect((await say('liuyang', `恢复 ${t.no}`)).reply).toMatch(/已恢复处理，解决时限顺延至/);
+    expect((await say('liuyang', `改级 ${t.no} 一级 全院检验停摆`)).reply).toContain('已改为一级/紧急');
+    await say('liuyang', `解决 ${t.no} 原因:驱动 处理:重装`);
+    const rejected = await say('nurse_li', `未解决 ${t.no} 还是不行`);
+    expect(rejected.reply).toBe(`**#${t.no}** 已重新打开，刘洋 会继续处理`);
+    expect(rejected.notify).toEqual([{ userids: ['liuyang'], text: `#${t.no} 报修人反馈未解决：还是不行，已重新打开` }]);
+    expect((await say('visitor_x', `取消 ${t.no} 不用了`)).reply).toBe('抱歉，只有负责人可以取消工单');
+    const cancelled = await say('wanglei', `取消 ${t.no} 重复报修`);
+    expect(cancelled.reply).toBe(`**#${t.no}** 已取消`);
+    expect(cancelled.notify).toEqual([{ userids: ['nurse_li', 'liuyang'], text: `#${t.no} 已取消：重复报修` }]);
+  });
+
+  it('answers 进度, 我的工单, 待接单 and 帮助', async () => {
+    const t = await newTicket(ctx, { level: 3, title: '门诊挂号很慢', system: 'his', reporter: { userid: 'clerk_he', name: '何丽' } });
+    const status = await say('clerk_he', `进度 ${t.no}`);
+    expect(status.reply).toContain(`**#${t.no}** 待接单（三级/一般｜HIS）`);
+    expect(status.reply).toContain('处理人：待接单');
+    expect(status.reply).toMatch(/响应时限：\d\d-\d\d \d\d:\d\d/);
+    expect((await say('clerk_he', '进度 99999')).reply).toBe('未找到工单 #99999');
+    expect((await say('clerk_he', '我的工单')).reply).toContain(`**#${t.no}** 待接单 三级/一般｜HIS 门诊挂号很慢`);
+    expect((await say('nobody', '我的工单')).reply).toBe('你目前没有工单');
+    const queue = await say('zhangwei', '待接单');
+    expect(queue.reply).toMatch(/^待接单 \d+ 单：/);
+    expect(queue.reply).toContain(`门诊挂号很慢`);
+    expect((await say('clerk_he', '帮助')).reply).toContain('确认 12');
+    expect((await say('zhangwei', '帮助')).reply).toContain('解决 12 原因:<…> 处理:<…>');
+    expect((await say('wanglei', '帮助')).reply).toContain('取消 12 <原因>');
+  });
+
+  it('leaves 值班/日报/月报 to other modules through the dispatch map', async () => {
+    expect((await say('zhangwei', '值班')).reply).toBe('「值班」暂未开放，回复「帮助」查看可用命令');
+    registerCommand('值班', async () => ({ reply: '今日值班：张伟' }));
+    expect((await say('zhangwei', '值班')).reply).toBe('今日值班：张伟');
+  });
+
+  it('parses the repair record and the transfer target', () => {
+    expect(parseRepair('原因:网线松动 处理:重新插好')).toEqual({ cause: '网线松动', action: '重新插好' });
+    expect(parseRepair('处理：重启 原因：内存泄漏')).toEqual({ cause: '内存泄漏', action: '重启' });
+    expect(parseRepair('措施:换打印机')).toEqual({ cause: '', action: '换打印机' });
+    expect(transferTarget(ctx.bot, 'liuyang 交接')).toEqual({ to: 'liuyang', reason: '交接' });
+    expect(transferTarget(ctx.bot, '', '@维保助手 转派 3 @陈静')).toEqual({ to: 'chenjing', reason: '' });
+    expect(transferTarget(ctx.bot, '', '@维保助手 转派 3')).toEqual({ to: null, reason: '' });
+    expect(nurse.userid).toBe('nurse_li');
+  });
+});
