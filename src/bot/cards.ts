@@ -1,0 +1,46 @@
+import type { BotConfig } from '../config/bots.js';
+import type { TicketDoc } from '../tickets/types.js';
+import { toChatTime } from '../time.js';
+import { ticketHead } from './texts.js';
+
+/** Button keys of the cards this module sends: "claim:<no>". */
+export const CLAIM_KEY = /^claim:(\d{1,9})$/;
+
+/** WeCom task ids are unique per app and limited to [a-zA-Z0-9_-@], ≤128 bytes. */
+export function taskIdOf(bot: string, no: number, seq: number): string {
+  return `tk_${bot}_${no}_${seq}`.replace(/[^a-zA-Z0-9_\-@]/g, '_').slice(0, 128);
+}
+
+function baseCard(bot: BotConfig, t: TicketDoc, taskId: string) {
+  const dept = t.reporter.department ? ` ${t.reporter.department}` : '';
+  return {
+    card_type: 'button_interaction',
+    source: { desc: bot.name },
+    main_title: { title: ticketHead(bot, t), desc: t.title.slice(0, 40) },
+    horizontal_content_list: [
+      { keyname: '报修人', value: `${t.reporter.name}${dept}` },
+      ...(t.reporter.contact ? [{ keyname: '联系方式', value: t.reporter.contact }] : []),
+      { keyname: '响应时限', value: toChatTime(t.sla.response.dueAt) },
+      ...(t.reporterCount > 1 ? [{ keyname: '报告人数', value: `${t.reporterCount} 人` }] : []),
+    ],
+    task_id: taskId,
+  };
+}
+
+/** The on-duty engineer's card with the 接单 button. */
+export function claimCard(bot: BotConfig, t: TicketDoc, taskId: string): object {
+  return {
+    ...baseCard(bot, t, taskId),
+    sub_title_text: t.triageReason ? `依据：${t.triageReason}` : '请尽快接单',
+    button_list: [{ text: '接单', style: 1, key: `claim:${t.no}` }],
+  };
+}
+
+/** The same card after a click: "已由 张伟 接单" (or why the click did nothing). */
+export function claimedCard(bot: BotConfig, t: TicketDoc, taskId: string, note: string): object {
+  return {
+    ...baseCard(bot, t, taskId),
+    sub_title_text: note,
+    button_list: [{ text: note.slice(0, 10), style: 2, key: `done:${t.no}` }],
+  };
+}

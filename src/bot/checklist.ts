@@ -1,0 +1,159 @@
+/** Checklist conversations (inspections): items walked one by one, each answered 正常 / 异常 + note / 不适用. */
+import type { BotConfig } from '../config/bots.js';
+import { log } from '../log.js';
+import type { Answer, EngineCtx, Turn } from './context.js';
+import { idleMinutes } from './context.js';
+import { type ConversationDoc, endConversation, saveConversation, startConversation } from './conversations.js';
+import type { ChecklistFlow } from './flows/types.js';
+import { emptyState, matchOption } from './forms.js';
+import { fill } from './texts.js';
+
+export interface ChecklistAnswer {
+  item: string;
+  value: string;
+  note: string | null;
+}
+
+export interface ChecklistResult {
+  bot: string;
+  flow: string;
+  userid: string;
+  /** The caller's reference given to startChecklist (e.g. the inspection id). */
+  ref: string | null;
+  answers: ChecklistAnswer[];
+  completedAt: Date;
+}
+
+export type ChecklistListener = (result: ChecklistResult) => void | Promise<void>;
+const listeners = new Set<ChecklistListener>();
+
+/** Subscribes to finished checklists (the reports module stores inspection records). Returns the unsubscribe. */
+export function onChecklistDone(listener: ChecklistListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export interface StartChecklistInput {
+  bot: string;
+  userid: string;
+  flow: string;
+  ref?: string | null;
+}
+
+function itemText(flow: ChecklistFlow, i: number): string {
+  const item = flow.items[i];
+  const opts = flow.answers.map((a, j) => `${j + 1} ${a.label}`).join('  ');
+  return `（${i + 1}/${flow.items.length}）${item.text}${item.hint ? `\n提示：${item.hint}` : ''}\n${opts}`;
+}
+
+/** Sends the checklist's intro and first item to the engineer's 1:1 app chat and waits for answers there. */
+export async function startChecklist(ctx: EngineCtx, input: StartChecklistInput): Promise<void> {
+  const bot = ctx.bots.get(input.bot) as BotConfig;
+  const flow = ctx.flows.checklist(input.flow);
+  const now = ctx.clock.now();
+  const conv = await startConversation({
+    key: { bot: bot.id, chat: 'single:app', userid: input.userid },
+    channel: 'app',
+    chatType: 'single',
+    flow: flow.id,
+    form: emptyState(),
+    context: { ref: input.ref ?? null, answers: [], awaitingNote: false },
+    now,
+    idleMinutes: idleMinutes(bot, flow),
+  });
+  const intro = fill(flow.texts.intro ?? '开始「{title}」，共 {count} 项。', { title: flow.title, count: flow.items.length });
+  await ctx.messenger.toUsers(
+    bot.id,
+    [input.userid],
+    { type: 'text', text: `${intro}\n${itemText(flow, 0)}` },
+    { idempotencyKey: `checklist:${conv._id}:${conv.rev}` },
+  );
+}
+
+type Parsed = { all: true } | { value: string; note: string | null } | null;
+
+function parseItemAnswer(flow: ChecklistFlow, text: string): Parsed {
+  const t = text.normalize('NFKC').trim();
+  if (/^(全部|都)(正常|没问题)$/.test(t)) return { all: true };
+  const num = /^(\d)(?:[\s.、:：,，]+|$)/.exec(t);
+  if (num) {
+    const opt = flow.answers[Number(num[1]) - 1];
+    return opt ? { value: opt.value, note: t.slice(num[0].length).trim() || null } : null;
+  }
+  const hit = matchOption(flow.answers, t);
+  if (!hit) return null;
+  const note = (t.slice(0, hit.at) + t.slice(hit.at + hit.word.length)).replace(/^[\s,，:：]+|[\s,，。]+$/g, '');
+  return { value: hit.option.value, note: note || null };
+}
+
+/** One answer: to the current item, or the note an 异常 answer still needs. */
+export async function continueChecklist(ctx: EngineCtx, turn: Turn, conv: ConversationDoc, text: string): Promise<Answer> {
+  const flow = ctx.flows.checklist(conv.flow);
+  const answers = [...((conv.context.answers as ChecklistAnswer[]) ?? [])];
+  const minutes = idleMinutes(turn.bot, flow);
+  if (conv.context.awaitingNote) {
+    answers[answers.length - 1] = { ...answers[answers.length - 1], note: text.trim().slice(0, 300) };
+    return advance(ctx, turn, conv, flow, answers, '已记录。');
+  }
+  const parsed = parseItemAnswer(flow, text);
+  if (!parsed) {
+    const saved = await saveConversation(conv, {}, turn.now, minutes);
+    return saved ? `没看懂，请回复编号。\n${itemText(flow, answers.length)}` : null;
+  }
+  if ('all' in parsed) {
+    const ok = flow.answers[0].value;
+    for (let i = answers.length; i < flow.items.length; i++) answers.push({ item: flow.items[i].id, value: ok, note: null });
+    return advance(ctx, turn, conv, flow, answers, '');
+  }
+  answers.push({ item: flow.items[answers.length].id, value: parsed.value, note: parsed.note });
+  const option = flow.answers.find((a) => a.value === parsed.value);
+  if (option?.needsNote && !parsed.note) {
+    const saved = await saveConversation(conv, { context: { ...conv.context, answers, awaitingNote: true } }, turn.now, minutes);
+    return saved ? '请简单说明异常情况：' : null;
+  }
+  return advance(ctx, turn, conv, flow, answers, '');
+}
+
+async function advance(
+  _ctx: EngineCtx,
+  turn: Turn,
+  conv: ConversationDoc,
+  flow: ChecklistFlow,
+  answers: ChecklistAnswer[],
+  lead: string,
+): Promise<Answer> {
+  if (answers.length < flow.items.length) {
+    const saved = await saveConversation(
+      conv,
+      { context: { ...conv.context, answers, awaitingNote: false } },
+      turn.now,
+      idleMinutes(turn.bot, flow),
+    );
+    return saved ? [lead, itemText(flow, answers.length)].filter(Boolean).join('\n') : null;
+  }
+  if (!(await endConversation(conv, 'done', turn.now))) return null;
+  const result: ChecklistResult = {
+    bot: turn.bot.id,
+    flow: flow.id,
+    userid: conv.userid,
+    ref: (conv.context.ref as string | null) ?? null,
+    answers,
+    completedAt: turn.now,
+  };
+  for (const l of [...listeners]) {
+    try {
+      await l(result);
+    } catch (e) {
+      log.error({ bot: result.bot, flow: result.flow, err: (e as Error).message }, 'checklist listener failed');
+    }
+  }
+  const count = (v: string) => answers.filter((a) => a.value === v).length;
+  const done = fill(flow.texts.done ?? '「{title}」已完成。', {
+    title: flow.title,
+    ok: count('ok'),
+    issue: count('issue'),
+    na: count('na'),
+    total: answers.length,
+  });
+  return [lead, done].filter(Boolean).join('\n');
+}

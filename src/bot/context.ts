@@ -1,0 +1,41 @@
+import type { Clock } from '../clock.js';
+import type { BotConfig } from '../config/bots.js';
+import type { Triage } from '../triage/engine.js';
+import type { TicketContext } from '../tickets/types.js';
+import type { InboundMessage, Messenger } from '../wecom/types.js';
+import type { ConversationDoc } from './conversations.js';
+import type { Flow, Flows } from './flows/types.js';
+
+/** What the conversation engine's parts share. */
+export interface EngineCtx {
+  bots: Map<string, BotConfig>;
+  flows: Flows;
+  clock: Clock;
+  messenger: Messenger;
+  triage(bot: BotConfig): Triage;
+  /** Storm lock tuning (tests shorten the follower's wait). */
+  stormWaitMs?: number;
+}
+
+/** One inbound message being handled, with its bot. */
+export interface Turn {
+  bot: BotConfig;
+  msg: InboundMessage;
+  now: Date;
+}
+
+export function ticketCtx(ctx: EngineCtx, bot: BotConfig): TicketContext {
+  return { bot, clock: ctx.clock };
+}
+
+export function idleMinutes(bot: BotConfig, flow: Flow | undefined): number {
+  return flow?.idleMinutes ?? bot.conversation.idleMinutes;
+}
+
+/** The chat id tickets and command handlers record: the group, or the user for 1:1 chats. */
+export function chatIdOf(msg: InboundMessage): string {
+  return msg.chatId ?? msg.from.userid;
+}
+
+export type Answer = string | null;
+export type ConversationHandler = (ctx: EngineCtx, turn: Turn, conv: ConversationDoc, text: string) => Promise<Answer>;

@@ -1,0 +1,105 @@
+import type { BotConfig } from '../config/bots.js';
+import { log } from '../log.js';
+import { whoIsOnDuty } from '../roster/roster.js';
+import type { TicketEventNotice } from '../tickets/events.js';
+import { systemName } from '../tickets/labels.js';
+import type { TicketDoc, TicketEventRecord } from '../tickets/types.js';
+import type { Messenger, OutboundContent } from '../wecom/types.js';
+import { claimCard, taskIdOf } from './cards.js';
+import { noticesFor } from './commands/notices.js';
+import { ticketHead, ticketSummary } from './texts.js';
+
+/**
+ * Who is pinged for a new ticket: the on-duty primary for the system; `other` (hardware, network, printers)
+ * is outside the vendor's contract and goes to the hospital's 信息科 contact.
+ */
+export function firstResponder(bot: BotConfig, system: string, at: Date): string {
+  if (system === 'other') return bot.roster.itContact.userid;
+  return whoIsOnDuty(bot, system, at).primary;
+}
+
+export interface NotifierDeps {
+  messenger: Messenger;
+  /** Asks the reporter to confirm a resolution (starts the confirm conversation); false if not possible now. */
+  askToConfirm?(bot: BotConfig, ticket: TicketDoc): Promise<boolean>;
+}
+
+/** Outbox key: one message per (ticket, event, recipient), however often the event is delivered. */
+const keyOf = (e: TicketEventRecord, to: string) => `ticket:${e.bot}:${e.no}:${e.seq}:${to}`;
+
+/**
+ * Turns committed ticket events into messages, for every path that changes a ticket (chat, card button,
+ * flows, jobs): the new ticket to whoever must act (card + group mention), and each step to the reporter,
+ * everyone who reported the same fault and the assignee, once each (texts from commands/notices.ts).
+ * Chat command replies therefore never deliver their own `notify`.
+ */
+export function createNotifier(deps: NotifierDeps) {
+  const { messenger } = deps;
+
+  async function send(bot: BotConfig, e: TicketEventRecord, to: string[], content: OutboundContent): Promise<void> {
+    for (const u of to) await messenger.toUsers(bot.id, [u], content, { idempotencyKey: keyOf(e, u) });
+  }
+
+  async function pingResponder(bot: BotConfig, t: TicketDoc, e: TicketEventRecord, headline?: string): Promise<void> {
+    const to = firstResponder(bot, t.system, t.createdAt);
+    const card = claimCard(bot, t, taskIdOf(bot.id, t.no, e.seq));
+    await messenger.toUsers(bot.id, [to], { type: 'card', card }, { idempotencyKey: keyOf(e, to) });
+    if (!bot.wecom.webhookKey) return;
+    const lines = ticketSummary(bot, t);
+    const md = [`${headline ?? '新报修'} <@${to}>`, ...lines, `回复「接单 ${t.no}」或点卡片上的接单。`].join('\n');
+    await messenger.toGroup(bot.id, { type: 'markdown', markdown: md }, { idempotencyKey: keyOf(e, 'group') });
+  }
+
+  async function onEvent({ bot, ticket: t, event: e }: TicketEventNotice): Promise<void> {
+    switch (e.type) {
+      case 'created':
+        if (t.parentNo == null) await pingResponder(bot, t, e);
+        return;
+      case 'merged':
+        return; // engineers were pinged once for the storm; the reporter got the answer in chat
+      case 'progress': {
+        const supplement = e.supplement as { system?: string } | undefined;
+        if (supplement?.system && t.status === 'open') {
+          await pingResponder(bot, t, e, `报修补充（系统：${systemName(bot, supplement.system)}）`);
+          return;
+        }
+        if (supplement || e.attachment) return; // the reporter's own additions: engineers see them on the ticket
+        break;
+      }
+      case 'resolved':
+        return onResolved(bot, t, e);
+      case 'cancelled':
+        if (t.parentNo != null) return; // merged duplicates leave quietly: the parent tells the story
+        break;
+    }
+    for (const n of noticesFor(bot, t, e)) await send(bot, e, n.userids, { type: 'text', text: n.text });
+  }
+
+  async function onResolved(bot: BotConfig, t: TicketDoc, e: TicketEventRecord): Promise<void> {
+    const repair = t.repair ? `原因：${t.repair.cause}；处理：${t.repair.action}` : '';
+    const asked = deps.askToConfirm ? await deps.askToConfirm(bot, t) : false;
+    const question = asked
+      ? `问题解决了吗？回复编号：\n1 已解决  2 未解决`
+      : `解决了请回复「确认 ${t.no}」（可加 1–5 分），没解决请回复「未解决 ${t.no} 原因」。`;
+    const head = `${ticketHead(bot, t)} 已处理完毕。${repair}`;
+    await messenger.toUsers(
+      bot.id,
+      [t.reporter.userid],
+      { type: 'text', text: `${head}\n${question}` },
+      { idempotencyKey: keyOf(e, t.reporter.userid) },
+    );
+    for (const n of noticesFor(bot, t, e)) {
+      const others = n.userids.filter((u) => u !== t.reporter.userid);
+      await send(bot, e, others, { type: 'text', text: n.text });
+    }
+  }
+
+  return async (notice: TicketEventNotice): Promise<void> => {
+    try {
+      await onEvent(notice);
+    } catch (err) {
+      log.error({ bot: notice.bot.id, no: notice.ticket.no, seq: notice.event.seq, err: (err as Error).message }, 'notify failed');
+      throw err;
+    }
+  };
+}

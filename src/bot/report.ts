@@ -1,0 +1,266 @@
+import type { BotConfig } from '../config/bots.js';
+import { log } from '../log.js';
+import { personName } from '../roster/roster.js';
+import { createTicket, mergeIntoTicket } from '../tickets/commands/index.js';
+import type { Attachment, CommandResult, Level, Reporter, TicketDoc } from '../tickets/types.js';
+import type { TriageResult } from '../triage/engine.js';
+import { type Answer, chatIdOf, type EngineCtx, idleMinutes, ticketCtx, type Turn } from './context.js';
+import {
+  type ConversationContext,
+  type ConversationDoc,
+  chatKeyOf,
+  endConversation,
+  saveConversation,
+  startConversation,
+} from './conversations.js';
+import type { FormFlow, LevelRequirement } from './flows/types.js';
+import { applyAnswer, clip, emptyState, extractSlots, type FormState, markAsked, nextSlot, optionsOf, promptFor, slotOf } from './forms.js';
+import { firstResponder } from './notifier.js';
+import { endStorm, extendStorm, joinStorm, publishStormTicket, releaseStorm } from './storm.js';
+import { supplementTicket } from './supplement.js';
+import { createdReply, fill, mergedReply } from './texts.js';
+
+const FLOW = 'report';
+
+/** Levels whose reports are "the system is down" and may be part of an outage storm. */
+const STORM_LEVELS = new Set([1, 2]);
+
+function requirement(flow: FormFlow, level: number | null): LevelRequirement {
+  const key = level ? (String(level) as '1') : 'unknown';
+  return flow.byLevel?.[key] ?? { before: flow.required, after: [] };
+}
+
+/** The level: triage's, else the one the impact answer implies. */
+function levelOf(flow: FormFlow, bot: BotConfig, state: FormState, context: ConversationContext): Level | null {
+  if (context.level) return context.level as Level;
+  const impact = state.values.impact;
+  if (!impact) return null;
+  return (optionsOf(slotOf(flow, 'impact'), bot).find((o) => o.value === impact)?.level as Level | undefined) ?? null;
+}
+
+/** A first message triage calls a report or a request. */
+export async function startReport(ctx: EngineCtx, turn: Turn, text: string, t: TriageResult): Promise<Answer> {
+  const flow = ctx.flows.form(FLOW);
+  const state = emptyState();
+  if (t.system) state.values.system = t.system;
+  if (!t.missing.includes('symptom')) state.values.symptom = clip(text, 300);
+  const fromText = extractSlots(flow, text, new Set(['system', 'symptom', ...(t.level ? ['impact'] : [])]));
+  Object.assign(state.values, fromText);
+  const context: ConversationContext = {
+    text: clip(text, 1000),
+    level: t.level,
+    reason: t.reason,
+    phase: 'before',
+    no: null,
+    attachments: [],
+  };
+  return advance(ctx, turn, null, flow, state, context, '');
+}
+
+/** An answer to the report conversation's pending question. */
+export async function continueReport(ctx: EngineCtx, turn: Turn, conv: ConversationDoc, text: string): Promise<Answer> {
+  const flow = ctx.flows.form(FLOW);
+  const guess = (s: string) => ctx.triage(turn.bot)(s).system;
+  const { state, outcome } = applyAnswer(flow, conv.form, text, turn.bot, guess);
+  if (outcome.kind === 'retry') return ask(ctx, turn, conv, flow, state, conv.context, outcome.slot.name, true);
+  const note = outcome.kind === 'gave-up' ? (flow.texts.gaveUp ?? '') : '';
+  if (conv.context.phase === 'after') return advanceAfter(ctx, turn, conv, flow, conv.form, state, conv.context, note);
+  return advance(ctx, turn, conv, flow, state, conv.context, note);
+}
+
+/** Before the ticket: ask what this level still needs, or open it (level 1 opens at once). */
+async function advance(
+  ctx: EngineCtx,
+  turn: Turn,
+  conv: ConversationDoc | null,
+  flow: FormFlow,
+  state: FormState,
+  context: ConversationContext,
+  note: string,
+): Promise<Answer> {
+  const level = levelOf(flow, turn.bot, state, context);
+  const req = requirement(flow, level);
+  const next = nextSlot(flow, req.before, state);
+  if (next && level !== 1) return ask(ctx, turn, conv, flow, state, context, next.name, false, note);
+  if (!level) return ask(ctx, turn, conv, flow, state, context, 'impact', false, note);
+
+  const opened = await openTicket(ctx, turn, flow, state, { ...context, level });
+  if (opened.kind === 'failed') {
+    if (conv) await endConversation(conv, 'done', turn.now);
+    return opened.reply;
+  }
+  const reply = [note, opened.reply].filter(Boolean).join('\n');
+  if (opened.kind === 'merged') {
+    if (conv) await endConversation(conv, 'done', turn.now);
+    return reply;
+  }
+  const after: ConversationContext = { ...context, level, phase: 'after', no: opened.ticket.no };
+  const nextAfter = nextSlot(flow, req.after, { ...state, pending: null });
+  if (!nextAfter) {
+    if (conv) await endConversation(conv, 'done', turn.now);
+    return reply;
+  }
+  return ask(ctx, turn, conv, flow, state, after, nextAfter.name, false, reply);
+}
+
+/** After the ticket opened: patch each new answer into it, ask the next detail or finish. */
+async function advanceAfter(
+  ctx: EngineCtx,
+  turn: Turn,
+  conv: ConversationDoc,
+  flow: FormFlow,
+  before: FormState,
+  state: FormState,
+  context: ConversationContext,
+  note: string,
+): Promise<Answer> {
+  const changed = Object.fromEntries(Object.entries(state.values).filter(([k, v]) => before.values[k] !== v));
+  const no = context.no as number;
+  let patched = '';
+  if (Object.keys(changed).length) {
+    const r = await supplementTicket(ticketCtx(ctx, turn.bot), {
+      no,
+      actor: turn.msg.from.userid,
+      system: changed.system,
+      department: changed.location,
+      contact: changed.contact,
+      symptom: changed.symptom,
+    });
+    patched = r.ok || r.code === 'nothing' ? `已补充到 #${no}。` : r.message;
+  }
+  const level = levelOf(flow, turn.bot, state, context);
+  const next = nextSlot(flow, requirement(flow, level).after, state);
+  const head = [note, patched].filter(Boolean).join('');
+  if (next) return ask(ctx, turn, conv, flow, state, context, next.name, false, head);
+  await endConversation(conv, 'done', turn.now);
+  return `${head || `#${no} `}工程师会尽快处理。`;
+}
+
+/** Saves the conversation with `slot` pending and returns the question (after `lead`, if any). */
+async function ask(
+  _ctx: EngineCtx,
+  turn: Turn,
+  conv: ConversationDoc | null,
+  flow: FormFlow,
+  state: FormState,
+  context: ConversationContext,
+  slotName: string,
+  retry: boolean,
+  lead = '',
+): Promise<Answer> {
+  const slot = slotOf(flow, slotName);
+  const asked = markAsked(state, slot);
+  const minutes = idleMinutes(turn.bot, flow);
+  if (conv) {
+    const saved = await saveConversation(conv, { form: asked, context }, turn.now, minutes);
+    if (!saved) return null; // another message of this user moved the conversation on: that one answers
+  } else {
+    await startConversation({
+      key: chatKeyOf(turn.msg),
+      channel: turn.msg.channel,
+      chatType: turn.msg.chatType,
+      flow: flow.id,
+      form: asked,
+      context,
+      now: turn.now,
+      idleMinutes: minutes,
+    });
+  }
+  const question = fill(promptFor(slot, turn.bot, retry), { no: context.no ?? null });
+  return [lead, question].filter(Boolean).join('\n');
+}
+
+type Opened =
+  | { kind: 'created'; ticket: TicketDoc; reply: string }
+  | { kind: 'merged'; ticket: TicketDoc; reply: string }
+  | { kind: 'failed'; reply: string };
+
+function reporterOf(turn: Turn, state: FormState): Reporter {
+  const { userid, name } = turn.msg.from;
+  const known = personName(turn.bot, userid);
+  return {
+    userid,
+    name: name || known,
+    ...(state.values.location ? { department: state.values.location } : {}),
+    ...(state.values.contact ? { contact: state.values.contact } : {}),
+  };
+}
+
+/** Opens the ticket, or joins the outage storm already running for this system. */
+async function openTicket(
+  ctx: EngineCtx,
+  turn: Turn,
+  flow: FormFlow,
+  state: FormState,
+  context: ConversationContext & { level: Level },
+): Promise<Opened> {
+  const system = state.values.system ?? slotOf(flow, 'system').fallback ?? 'other';
+  const windowMs = turn.bot.conversation.stormWindowMinutes * 60_000;
+  if (!STORM_LEVELS.has(context.level) || windowMs <= 0) return create(ctx, turn, state, context, system);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const seat = await joinStorm(turn.bot.id, system, { now: () => ctx.clock.now(), windowMs, waitMs: ctx.stormWaitMs });
+    if (seat.role === 'owner') {
+      const opened = await create(ctx, turn, state, context, system);
+      if (opened.kind === 'created') await publishStormTicket(turn.bot.id, system, seat.token, opened.ticket.no);
+      else await releaseStorm(turn.bot.id, system, seat.token);
+      return opened;
+    }
+    const merged = await mergeReport(ctx, turn, state, context, seat.no);
+    if (merged.ok) {
+      await extendStorm(turn.bot.id, system, seat.no, ctx.clock.now(), windowMs);
+      log.info({ bot: turn.bot.id, no: seat.no, system }, 'report merged into storm ticket');
+      return { kind: 'merged', ticket: merged.doc, reply: mergedReply(turn.bot, merged.doc) };
+    }
+    if (merged.code === 'busy') return { kind: 'failed', reply: merged.message };
+    // The storm's ticket is finished (or gone): this report starts a new storm.
+    await endStorm(turn.bot.id, system, seat.no);
+  }
+  return create(ctx, turn, state, context, system);
+}
+
+/** Merging competes with every other reporter of the storm for the same ticket version: keep trying while busy. */
+async function mergeReport(ctx: EngineCtx, turn: Turn, state: FormState, context: ConversationContext, no: number): Promise<CommandResult> {
+  let result: CommandResult = await mergeIntoTicket(ticketCtx(ctx, turn.bot), {
+    no,
+    reporter: reporterOf(turn, state),
+    text: context.text,
+  });
+  for (let i = 0; i < 5 && !result.ok && result.code === 'busy'; i++) {
+    await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
+    result = await mergeIntoTicket(ticketCtx(ctx, turn.bot), { no, reporter: reporterOf(turn, state), text: context.text });
+  }
+  return result;
+}
+
+async function create(
+  ctx: EngineCtx,
+  turn: Turn,
+  state: FormState,
+  context: ConversationContext & { level: Level },
+  system: string,
+): Promise<Opened> {
+  const text = context.text ?? state.values.symptom ?? '';
+  const symptom = state.values.symptom && state.values.symptom !== text ? state.values.symptom : '';
+  const result: CommandResult = await createTicket(ticketCtx(ctx, turn.bot), {
+    system,
+    level: context.level,
+    title: clip(text.replace(/\s+/g, ' '), 60),
+    description: [text, symptom].filter(Boolean).join('\n'),
+    triageReason: context.reason ?? null,
+    reporter: reporterOf(turn, state),
+    chat: { chatId: chatIdOf(turn.msg), channel: turn.msg.channel },
+    attachments: (context.attachments as Attachment[] | undefined) ?? [],
+  });
+  if (!result.ok) return { kind: 'failed', reply: result.message };
+  const t = result.doc;
+  log.info({ bot: t.bot, no: t.no, level: t.level, system: t.system }, 'ticket opened from chat');
+  return { kind: 'created', ticket: t, reply: createdReply(turn.bot, t, firstResponder(turn.bot, t.system, t.createdAt)) };
+}
+
+/** Text of a cancelled or expired report conversation. */
+export function reportEndText(flow: FormFlow, conv: ConversationDoc, kind: 'cancelled' | 'expired'): string {
+  if (conv.context.phase === 'after' && conv.context.no) {
+    return kind === 'cancelled' ? `好的，不再追问，#${conv.context.no} 照常处理。` : '';
+  }
+  return fill(flow.texts[kind], { no: conv.context.no ?? null, title: flow.title });
+}

@@ -1,0 +1,59 @@
+import type { BotConfig } from '../config/bots.js';
+import { personName } from '../roster/roster.js';
+import { levelWords, systemName } from '../tickets/labels.js';
+import type { TicketDoc } from '../tickets/types.js';
+import { toChatTime } from '../time.js';
+
+/** Fills "{no}", "{title}" … in a flow text. */
+export function fill(text: string, vars: Record<string, string | number | null | undefined>): string {
+  return text.replace(/\{(\w+)\}/g, (m, k: string) => (vars[k] === undefined || vars[k] === null ? m : String(vars[k])));
+}
+
+/** "#12【一级/紧急】检验系统(LIS)" */
+export function ticketHead(bot: BotConfig, t: Pick<TicketDoc, 'no' | 'level' | 'system'>): string {
+  return `#${t.no}【${levelWords(t.level)}】${systemName(bot, t.system)}`;
+}
+
+function phoneOf(bot: BotConfig, userid: string): string | null {
+  const { engineers, leads, itContact } = bot.roster;
+  return [...engineers, ...leads, itContact].find((p) => p.userid === userid)?.phone ?? null;
+}
+
+/** "张伟（13800000001）" */
+export function whoWithPhone(bot: BotConfig, userid: string): string {
+  const phone = phoneOf(bot, userid);
+  return phone ? `${personName(bot, userid)}（${phone}）` : personName(bot, userid);
+}
+
+/** The reporter's answer when a ticket opens: number, level, system, deadline, who was told. */
+export function createdReply(bot: BotConfig, t: TicketDoc, notified: string): string {
+  return [
+    `已登记 ${ticketHead(bot, t)}：${t.title}`,
+    `响应时限 ${toChatTime(t.sla.response.dueAt)} 前，已通知 ${whoWithPhone(bot, notified)}。`,
+    t.triageReason ? `判定依据：${t.triageReason}` : null,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export function mergedReply(bot: BotConfig, t: TicketDoc): string {
+  const who = t.assignee ? `${t.assignee.name} 正在处理` : '工程师已收到通知';
+  return `已合并到 #${t.no}（${systemName(bot, t.system)}，已有 ${t.reporterCount ?? 1} 人报告），${who}，处理进展会通知您。`;
+}
+
+/** First lines of a ticket for engineers: what, where, who, how urgent. */
+export function ticketSummary(bot: BotConfig, t: TicketDoc): string[] {
+  const dept = t.reporter.department ? ` ${t.reporter.department}` : '';
+  const contact = t.reporter.contact ? ` ${t.reporter.contact}` : '';
+  return [
+    `${ticketHead(bot, t)}`,
+    `问题：${t.title}`,
+    `报修：${t.reporter.name}${dept}${contact}`,
+    `响应时限：${toChatTime(t.sla.response.dueAt)}`,
+    t.triageReason ? `依据：${t.triageReason}` : '',
+  ].filter(Boolean);
+}
+
+export const GREETING_SINGLE = '您好，我是维保助手。直接描述遇到的问题即可报修，例如“LIS报告打印不出来”；发送“帮助”查看命令。';
+export const GREETING_GROUP = '您好，需要报修请 @我 并描述问题，例如“LIS报告打印不出来”。';
+export const THANKS = '不客气，有问题随时找我。';
