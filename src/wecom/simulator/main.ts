@@ -13,12 +13,12 @@ async function main(): Promise<void> {
   const env = loadEnv();
   const bots = loadBots(env.BOTS_DIR);
   const port = Number(process.env.SIM_PORT ?? 3900);
-  const sim = new WecomSimulator({ bots: bots.values(), port, host: process.env.SIM_HOST ?? '127.0.0.1' });
+  const service = process.env.SERVICE_URL ?? `http://${env.HOST}:${env.PORT}`;
+  const sim = new WecomSimulator({ bots: bots.values(), port, host: process.env.SIM_HOST ?? '127.0.0.1', serviceUrl: service });
   const url = await sim.start();
   sim.on('received', (r: { kind: string; errcode: number; bot?: string }) => {
     process.stdout.write(`${new Date().toISOString()} ${r.kind} bot=${r.bot ?? '-'} errcode=${r.errcode}\n`);
   });
-  const service = process.env.SERVICE_URL ?? `http://${env.HOST}:${env.PORT}`;
   process.stdout.write(
     [
       `WeCom simulator on ${url} (bots: ${[...bots.keys()].join(', ')})`,

@@ -43,6 +43,8 @@ export interface SimulatorOptions {
   /** Clock for token expiry and the webhook 20/min check (tests pass their ManualClock). */
   clock?: Clock;
   tokenTtlS?: number;
+  /** Where the control endpoints (/_sim/send, /_sim/click) deliver callbacks unless a request names another. */
+  serviceUrl?: string;
 }
 
 const ROUTES: Record<string, SimKind> = {
@@ -425,7 +427,7 @@ export class WecomSimulator extends EventEmitter {
     try {
       if (path === '/_sim/received') return json(res, 200, this.received(q.kind as SimKind | undefined));
       const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
-      const serviceUrl = String(body.serviceUrl ?? process.env.SERVICE_URL ?? 'http://127.0.0.1:3000');
+      const serviceUrl = String(body.serviceUrl ?? this.opts.serviceUrl ?? 'http://127.0.0.1:3000');
       const bot = String(body.bot ?? [...this.bots.keys()][0]);
       const from = String(body.from ?? 'nurse01');
       if (path === '/_sim/send') {
