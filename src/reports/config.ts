@@ -10,7 +10,7 @@ export interface InspectionPlan {
   /** Checklist flow id in flows/. */
   flow: string;
   every: 'week' | 'month' | 'quarter';
-  /** Day of the period it is due (1 = first day / Monday) and the local time the card goes out. */
+  /** Day of the period it is due (1 = first day / Monday; a week has 7) and the local time the card goes out. */
   day: number;
   time: string;
   /** Engineer userid. */
@@ -18,6 +18,10 @@ export interface InspectionPlan {
   /** Hours after which an unfinished inspection is reminded, then escalated to the leads. */
   remindAfterHours: number;
   escalateAfterHours: number;
+  /** System and level of the ticket an 异常 answer opens (default "other", 3); `ticketOnIssue: false` only records it. */
+  system: string;
+  ticketLevel: 1 | 2 | 3 | 4;
+  ticketOnIssue: boolean;
 }
 
 const hhmm = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' };
@@ -46,6 +50,9 @@ export const inspectionsSchema = {
       assignee: { type: 'string', minLength: 1 },
       remindAfterHours: { type: 'number', exclusiveMinimum: 0, default: 24 },
       escalateAfterHours: { type: 'number', exclusiveMinimum: 0, default: 48 },
+      system: { type: 'string', minLength: 1, default: 'other' },
+      ticketLevel: { enum: [1, 2, 3, 4], default: 3 },
+      ticketOnIssue: { type: 'boolean', default: true },
     },
   },
 } as const;

@@ -1,0 +1,59 @@
+/** Report entry points over the database: the monthly SLA report, the record workbook/CSV and the daily digest. */
+import type { BotConfig } from '../config/bots.js';
+import { inspectionSummary } from '../inspections/summary.js';
+import { local } from '../time.js';
+import { buildDigest, type Digest } from './digest.js';
+import { loadCreatedBetween, loadForDigest } from './load.js';
+import { monthRange } from './month.js';
+import { buildSlaReport, type SlaReport } from './sla-report.js';
+import type { Timeline } from './timeline.js';
+import { buildRecordsCsv, buildWorkbook } from './workbook.js';
+
+export interface MonthData {
+  report: SlaReport;
+  timelines: Timeline[];
+}
+
+/** The month's report as of `asOf` (the clock's now): the contract's SlaReport plus the timelines behind it. */
+export async function monthData(bot: BotConfig, month: string, asOf: Date): Promise<MonthData> {
+  const range = monthRange(month);
+  if (!range) throw new Error(`bad month ${month}`);
+  const records = await loadCreatedBetween(bot.id, range.start, range.end, asOf);
+  const timelines = records.map((r) => r.timeline);
+  const inspections = await inspectionSummary(bot, range.start, range.end, asOf);
+  const report = buildSlaReport({ bot, month, monthStart: range.start, timelines, asOf, inspections });
+  return { report, timelines };
+}
+
+export async function slaReport(bot: BotConfig, month: string, asOf: Date): Promise<SlaReport> {
+  return (await monthData(bot, month, asOf)).report;
+}
+
+export async function recordsWorkbook(bot: BotConfig, month: string, asOf: Date): Promise<Buffer> {
+  const { report, timelines } = await monthData(bot, month, asOf);
+  return buildWorkbook(bot, report, timelines, asOf);
+}
+
+export async function recordsCsv(bot: BotConfig, month: string, asOf: Date): Promise<string> {
+  const range = monthRange(month);
+  if (!range) throw new Error(`bad month ${month}`);
+  const records = await loadCreatedBetween(bot.id, range.start, range.end, asOf);
+  return buildRecordsCsv(
+    bot,
+    records.map((r) => r.timeline),
+    asOf,
+  );
+}
+
+/** The digest sent at `now`: the previous local day and the state now. */
+export async function dailyDigest(bot: BotConfig, now: Date, limit?: number): Promise<Digest> {
+  const end = local(now).startOf('day').toDate();
+  const start = local(now).startOf('day').subtract(1, 'day').toDate();
+  const records = await loadForDigest(bot.id, start, now);
+  return buildDigest({ bot, start, end, now, records }, limit);
+}
+
+/** The month before `now` ("YYYY-MM"), what 月报 means without an argument. */
+export function previousMonth(now: Date): string {
+  return local(now).startOf('month').subtract(1, 'month').format('YYYY-MM');
+}
