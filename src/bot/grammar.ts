@@ -64,18 +64,5 @@ export function parseCommand(text: string): ParsedCommand | null {
 }
 
 /** Verbs that act on one ticket: without a number only a bare verb counts (the bot then asks which ticket). */
-const NEEDS_NUMBER = new Set<Verb>([
-  '接单',
-  '派现场',
-  '到场',
-  '进展',
-  '解决',
-  '转派',
-  '挂起',
-  '恢复',
-  '改级',
-  '确认',
-  '未解决',
-  '取消',
-  '进度',
-]);
+const WITHOUT_TICKET = new Set<Verb>(['我的工单', '待接单', '值班', '日报', '月报', '帮助']);
+const NEEDS_NUMBER = new Set<Verb>(VERBS.filter((v) => !WITHOUT_TICKET.has(v)));

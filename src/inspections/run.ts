@@ -12,24 +12,11 @@ import { personName } from '../roster/roster.js';
 import { createTicket } from '../tickets/commands/index.js';
 import { toChatTime } from '../time.js';
 import type { Messenger } from '../wecom/types.js';
+import type { ChecklistResult } from '../bot/checklist.js';
 import { Inspection, type InspectionDoc, type InspectionItem, inspectionId } from './model.js';
 import { occurrenceAt } from './schedule.js';
 
 const HOUR = 3_600_000;
-
-export interface ChecklistAnswer {
-  item: string;
-  value: string;
-  note: string | null;
-}
-export interface ChecklistResult {
-  bot: string;
-  flow: string;
-  userid: string;
-  ref: string | null;
-  answers: ChecklistAnswer[];
-  completedAt: Date;
-}
 
 export interface InspectionDeps {
   bots: Map<string, BotConfig>;
