@@ -1,3 +1,4 @@
+import './cli-stderr.js';
 import { parseArgs } from 'node:util';
 import { loadBots } from './config/bots.js';
 import { loadEnv } from './config/env.js';

@@ -1,9 +1,10 @@
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
+import { supplementTicket } from '../tickets/commands/index.js';
 import { getTicket, ticketsOf } from '../tickets/queries.js';
 import { ACTIVE, type TicketDoc } from '../tickets/types.js';
 import type { TriageResult } from '../triage/engine.js';
-import type { InboundMessage } from '../wecom/types.js';
+import type { InboundMessage, OutboundContent } from '../wecom/types.js';
 import { claimedCard, CLAIM_KEY } from './cards.js';
 import { continueChecklist } from './checklist.js';
 import { handleCommand } from './commands/index.js';
@@ -22,7 +23,6 @@ import { readAnswer, slotOf } from './forms.js';
 import { parseCommand, type ParsedCommand } from './grammar.js';
 import { parseRepair } from './commands/ticket-actions.js';
 import { continueReport, reportEndText, startReport } from './report.js';
-import { attachToTicket } from './supplement.js';
 import { GREETING_GROUP, GREETING_SINGLE, THANKS, fill } from './texts.js';
 
 export type EngineDeps = EngineCtx;
@@ -41,6 +41,17 @@ export interface BotEngine {
 /** Words that end a pending conversation besides the 取消 command. */
 const CANCEL_WORDS = new Set(['取消', '算了', '不用了', '不报了', '撤销']);
 const THANKS_RE = /^(谢谢|多谢|感谢|辛苦了?|好的|收到|ok|嗯|👍)/i;
+
+/** Bold, headings, links, quotes, colour: what command answers (进度, 日报, 月报 …) are written with. */
+const MARKDOWN_RE = /\*\*[^*\n]+\*\*|^#{1,6}\s|^>\s|\[[^\]\n]+\]\([^)\s]+\)|<font\s/m;
+
+/**
+ * Markdown answers go out as markdown: as text, the app 1:1 chat would show the `**` raw (the smart bot's
+ * response_url renders both the same). Plain answers stay text, so an `*` or `_` someone typed is not restyled.
+ */
+export function replyContent(text: string): OutboundContent {
+  return MARKDOWN_RE.test(text) ? { type: 'markdown', markdown: text } : { type: 'text', text };
+}
 
 /**
  * The conversation engine: turns each inbound message into at most one reply. Order matters:
@@ -66,7 +77,7 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
     const text = [expiredNote, answer].filter(Boolean).join('\n');
     if (!text) return;
     try {
-      await ctx.messenger.reply(msg, { type: 'text', text }, { idempotencyKey: `reply:${msg.id}` });
+      await ctx.messenger.reply(msg, replyContent(text), { idempotencyKey: `reply:${msg.id}` });
     } catch (e) {
       // The work is done (maybe a ticket opened): a retry of the whole message would do it twice.
       log.error({ bot: bot.id, inboxId: msg.id, err: (e as Error).message }, 'reply could not be queued');
@@ -168,7 +179,7 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
       no = mine.find((t) => ACTIVE.includes(t.status) && t.reporter.userid === msg.from.userid)?.no ?? null;
     }
     if (!no) return msg.chatType === 'single' ? '收到图片。请用文字描述一下遇到的问题，我来登记报修。' : null;
-    const r = await attachToTicket(ticketCtx(ctx, bot), { no, actor: msg.from.userid, attachment });
+    const r = await supplementTicket(ticketCtx(ctx, bot), { no, actor: msg.from, attachment });
     return r.ok ? `图片已附到 #${no}。` : r.message;
   }
 

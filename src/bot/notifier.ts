@@ -1,6 +1,7 @@
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
 import { whoIsOnDuty } from '../roster/roster.js';
+import type { SupplementFields } from '../tickets/commands/index.js';
 import type { TicketEventNotice } from '../tickets/events.js';
 import { systemName } from '../tickets/labels.js';
 import type { TicketDoc, TicketEventRecord } from '../tickets/types.js';
@@ -58,12 +59,12 @@ export function createNotifier(deps: NotifierDeps) {
       case 'merged':
         return; // engineers were pinged once for the storm; the reporter got the answer in chat
       case 'progress': {
-        const supplement = e.supplement as { system?: string } | undefined;
-        if (supplement?.system && t.status === 'open') {
-          await pingResponder(bot, t, e, `报修补充（系统：${systemName(bot, supplement.system)}）`);
+        const fields = e.fields as SupplementFields | undefined;
+        if (fields?.system && t.status === 'open') {
+          await pingResponder(bot, t, e, `报修补充（系统：${systemName(bot, fields.system)}）`);
           return;
         }
-        if (supplement || e.attachment) return; // the reporter's own additions: engineers see them on the ticket
+        if (fields || e.attachment) return; // the reporter's own additions: engineers see them on the ticket
         break;
       }
       case 'resolved':

@@ -1,7 +1,7 @@
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
 import { personName } from '../roster/roster.js';
-import { createTicket, mergeIntoTicket } from '../tickets/commands/index.js';
+import { createTicket, mergeIntoTicket, supplementTicket } from '../tickets/commands/index.js';
 import type { Attachment, CommandResult, Level, Reporter, TicketDoc } from '../tickets/types.js';
 import type { TriageResult } from '../triage/engine.js';
 import { type Answer, chatIdOf, type EngineCtx, idleMinutes, ticketCtx, type Turn } from './context.js';
@@ -17,7 +17,6 @@ import type { FormFlow, LevelRequirement } from './flows/types.js';
 import { applyAnswer, clip, emptyState, extractSlots, type FormState, markAsked, nextSlot, optionsOf, promptFor, slotOf } from './forms.js';
 import { firstResponder } from './notifier.js';
 import { endStorm, extendStorm, joinStorm, publishStormTicket, releaseStorm } from './storm.js';
-import { supplementTicket } from './supplement.js';
 import { createdReply, fill, mergedReply } from './texts.js';
 
 const FLOW = 'report';
@@ -120,7 +119,7 @@ async function advanceAfter(
   if (Object.keys(changed).length) {
     const r = await supplementTicket(ticketCtx(ctx, turn.bot), {
       no,
-      actor: turn.msg.from.userid,
+      actor: turn.msg.from,
       system: changed.system,
       department: changed.location,
       contact: changed.contact,

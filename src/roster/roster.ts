@@ -68,6 +68,8 @@ function defaultOwner(bot: BotConfig, system: string): string {
 function primaryAt(bot: BotConfig, system: string, t: number, period: Period): string {
   const override = activeOverride(bot, system, t);
   if (override) return override.user;
+  // Hardware and network (`other`) are the hospital 信息科's, around the clock: the vendor's rotation does not cover them.
+  if (system === 'other') return defaultOwner(bot, system);
   const rotation = bot.roster.rotations.find((r) => r.periods.includes(period));
   if (rotation) return rotationUser(rotation, t);
   return defaultOwner(bot, system);

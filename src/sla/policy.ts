@@ -187,7 +187,13 @@ export function planSteps(bot: BotConfig, target: Target): PlannedStep[] {
   const anchor = [...planned].reverse().find((p) => p.breach) ?? planned[planned.length - 1];
   const every = bot.escalation.repeatEveryMin * 60_000;
   for (let k = 1; anchor && k <= bot.escalation.repeatTimes; k++) {
-    planned.push({ key: `${anchor.key}+${k}`, at: new Date(anchor.at.getTime() + k * every), notify: anchor.notify, breach: false, repeat: k });
+    planned.push({
+      key: `${anchor.key}+${k}`,
+      at: new Date(anchor.at.getTime() + k * every),
+      notify: anchor.notify,
+      breach: false,
+      repeat: k,
+    });
   }
   return planned;
 }

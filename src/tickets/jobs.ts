@@ -24,12 +24,20 @@ export interface ResolutionJobData {
 }
 
 const HOUR = 3600_000;
+const NOT_DUE_RETRY_MS = 1_000;
 
 export function defineTicketJobs(agenda: Agenda, bots: Map<string, BotConfig>, clock: Clock): void {
   const run = (kind: 'remind' | 'close') => async (job: Job<ResolutionJobData>) => {
     const { bot: botId, no, resolvedAt } = job.attrs.data;
     const bot = bots.get(botId);
     if (!bot) return;
+    const hours = kind === 'remind' ? bot.tickets.confirmReminderHours : bot.tickets.autoCloseHours;
+    const due = new Date(resolvedAt).getTime() + hours * HOUR;
+    if (clock.now().getTime() < due) {
+      // The service clock is behind Agenda's (tests, replays): not due yet, look again later instead of acting early.
+      job.attrs.nextRunAt = new Date(Math.max(due, Date.now() + NOT_DUE_RETRY_MS));
+      return;
+    }
     const ctx = { bot, clock };
     const r = kind === 'remind' ? await remindConfirmation(ctx, { no, resolvedAt }) : await autoCloseTicket(ctx, { no, resolvedAt });
     log.info({ bot: botId, no, job: job.attrs.name, ok: r.ok, code: r.ok ? undefined : r.code }, 'ticket job ran');

@@ -6,6 +6,8 @@ export interface ReplayState {
   status: TicketStatus;
   level: Level;
   system: string;
+  /** The reporter's department (or place). */
+  department: string | null;
   assignee: PersonRef | null;
   reporterCount: number;
   subscribers: string[];
@@ -21,8 +23,14 @@ type Step = (s: ReplayState, e: TicketEventRecord) => void;
 
 const person = (p: unknown): PersonRef | null => (p ? { userid: (p as PersonRef).userid, name: (p as PersonRef).name } : null);
 
-/** How each event type moves the state; types not listed (progress, reminded) change nothing. */
+/** How each event type moves the state; types not listed (reminded) change nothing. */
 const STEPS: Partial<Record<TicketEventRecord['type'], Step>> = {
+  // A note changes nothing; details added later (supplementTicket) carry the changed fields. Never the level.
+  progress: (s, e) => {
+    const fields = e.fields as { system?: unknown; department?: unknown } | undefined;
+    if (typeof fields?.system === 'string') s.system = fields.system;
+    if (typeof fields?.department === 'string') s.department = fields.department;
+  },
   claimed: (s, e) => {
     s.status = 'claimed';
     s.assignee = person(e.assignee);
@@ -87,6 +95,7 @@ export function replay(events: TicketEventRecord[]): ReplayState {
     status: 'open',
     level: first.level as Level,
     system: first.system as string,
+    department: (first.reporter as { department?: string | null } | undefined)?.department ?? null,
     assignee: null,
     reporterCount: 1,
     subscribers: [],

@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/clock.js';
-import { loadBots } from '../../src/config/bots.js';
+import { type BotConfig, loadBots } from '../../src/config/bots.js';
 import type { Service } from '../../src/service.js';
 import type { TicketWithEvents } from '../../src/tickets/presenter.js';
 import { InboxModel } from '../../src/wecom/inbox.js';
@@ -20,8 +20,8 @@ export interface BotHarness {
   say(from: string, text: string, chatId?: string): Promise<string | null>;
   /** A 1:1 message to the self-built app; resolves with the app's answers to that user sent meanwhile. */
   sayApp(from: string, text: string): Promise<string[]>;
-  /** Texts and cards the app sent to one user (message/send), in order. */
-  dms(userid: string): Array<{ text?: string; card?: Record<string, unknown> }>;
+  /** Texts, markdown (`text` too, with `markdown: true`) and cards the app sent to one user (message/send), in order. */
+  dms(userid: string): Array<{ text?: string; markdown?: boolean; card?: Record<string, unknown> }>;
   /** Everything processed: the inbox is empty and the outbox delivered what it holds. */
   settle(): Promise<void>;
   ticket(no: number): Promise<TicketWithEvents>;
@@ -29,10 +29,21 @@ export interface BotHarness {
   stop(): Promise<void>;
 }
 
+export interface BotHarnessOptions {
+  /** Bot files as loaded from bots/ (tests may pass an adjusted copy, e.g. a bigger roster). */
+  bots?: Map<string, BotConfig>;
+  /**
+   * Where the manual clock starts (default START). Agenda runs jobs by the real time, so jobs the service
+   * schedules from a clock in the real past (a resolution's reminder and auto-close) fire at once; tests
+   * that need them not to start the clock after the real now.
+   */
+  start?: string | Date;
+}
+
 /** The production service (all features) against the WeCom simulator, with a manual clock. */
-export async function startBotHarness(): Promise<BotHarness> {
-  const clock = new ManualClock(START);
-  const bots = loadBots('bots', {});
+export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<BotHarness> {
+  const clock = new ManualClock(opts.start ?? START);
+  const bots = opts.bots ?? loadBots('bots', {});
   const sim = new WecomSimulator({ bots: bots.values(), clock });
   const simUrl = await sim.start();
   const service = await startTestService({ bots, clock, envOverrides: { WECOM_API_BASE: simUrl, WECOM_MAX_SKEW_S: '0' } });
@@ -59,8 +70,14 @@ export async function startBotHarness(): Promise<BotHarness> {
       .delivered('message/send')
       .filter((r) => r.body?.touser === userid)
       .map((r) => {
-        const b = r.body as { msgtype?: string; template_card?: Record<string, unknown>; text?: { content: string } };
-        return b.msgtype === 'template_card' ? { card: b.template_card } : { text: b.text?.content };
+        const b = r.body as {
+          msgtype?: string;
+          template_card?: Record<string, unknown>;
+          text?: { content: string };
+          markdown?: { content: string };
+        };
+        if (b.msgtype === 'template_card') return { card: b.template_card };
+        return b.msgtype === 'markdown' ? { text: b.markdown?.content, markdown: true } : { text: b.text?.content };
       });
 
   return {

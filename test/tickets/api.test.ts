@@ -6,11 +6,10 @@ import { ManualClock } from '../../src/clock.js';
 import { createApp } from '../../src/http/app.js';
 import type { Service } from '../../src/service.js';
 import { claimTicket, createTicket, resolveTicket } from '../../src/tickets/commands/index.js';
-import { onTicketEvent } from '../../src/tickets/events.js';
 import { ticketsFeature } from '../../src/tickets/feature.js';
 import { ticketRoutes } from '../../src/tickets/http/routes.js';
 import { AUTO_CLOSE_JOB, CONFIRM_REMINDER_JOB } from '../../src/tickets/jobs.js';
-import { getTicket, listEvents } from '../../src/tickets/queries.js';
+import { getTicket } from '../../src/tickets/queries.js';
 import type { TicketContext } from '../../src/tickets/types.js';
 import { startTestService } from '../helpers/service.js';
 import { ENGINEER, HOUR, nurse } from './helpers.js';
@@ -189,30 +188,5 @@ describe('admin ticket API', () => {
     const jobs = await mongoose.connection.db!.collection('agendaJobs').find({ 'data.no': no }).toArray();
     const at = Object.fromEntries(jobs.map((j) => [j.name, (j.nextRunAt as Date).getTime() - resolvedAt.getTime()]));
     expect(at).toEqual({ [CONFIRM_REMINDER_JOB]: 24 * HOUR, [AUTO_CLOSE_JOB]: 72 * HOUR });
-  });
-
-  it('reminds the reporter and auto-closes an unconfirmed resolution through Agenda', async () => {
-    clock.set(new Date(Date.now() - 80 * HOUR));
-    const seen: string[] = [];
-    let no = 0;
-    const closed = new Promise<void>((resolve) => {
-      const off = onTicketEvent(({ ticket, event }) => {
-        if (ticket.no !== no) return;
-        seen.push(event.type);
-        if (event.type === 'closed') {
-          off();
-          resolve();
-        }
-      });
-    });
-    no = await resolvedTicket();
-    await closed;
-    const t = (await getTicket('demo', no))!;
-    expect(t.status).toBe('closed');
-    expect(t.confirmation).toMatchObject({ by: 'system', auto: true });
-    const types = (await listEvents('demo', no)).map((e) => e.type);
-    expect(types.slice(0, 3)).toEqual(['created', 'claimed', 'resolved']);
-    expect(types.at(-1)).toBe('closed');
-    expect(types.filter((x) => x === 'closed')).toHaveLength(1);
   });
 });

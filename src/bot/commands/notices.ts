@@ -1,4 +1,5 @@
 import type { BotConfig } from '../../config/bots.js';
+import { personName } from '../../roster/roster.js';
 import { levelWords } from '../../tickets/labels.js';
 import type { PersonRef, TicketDoc, TicketEventRecord } from '../../tickets/types.js';
 import { at, short, tag } from './format.js';
@@ -17,7 +18,9 @@ const COMPOSE: Partial<Record<TicketEventRecord['type'], Compose>> = {
   arrived: (_b, t) => [[reporters(t), `${tag(t.no)} ${t.assignee?.name} 已到场`]],
   progress: (_b, t, e) => [[reporters(t), `${tag(t.no)} 进展：${short(String(e.text), 200)}`]],
   resolved: (_b, t) => [[reporters(t), `${tag(t.no)} 已解决：${short(t.repair?.action ?? '', 100)}\n${confirmHint(t.no)}`]],
-  reminded: (_b, t, e) => [[(e.to as string[]) ?? reporters(t), `${tag(t.no)} 已解决，等待你的确认。${confirmHint(t.no)}`]],
+  // Only the confirmation reminder is the reporter's business; SLA escalations (also `reminded`) send their own.
+  reminded: (_b, t, e) =>
+    e.kind === 'confirm' ? [[(e.to as string[]) ?? reporters(t), `${tag(t.no)} 已解决，等待你的确认。${confirmHint(t.no)}`]] : [],
   closed: (b, t, e) =>
     e.auto
       ? [[[...reporters(t), ...assignee(t)], `${tag(t.no)} 解决后 ${b.tickets.autoCloseHours} 小时未确认，已自动关闭`]]
@@ -25,12 +28,15 @@ const COMPOSE: Partial<Record<TicketEventRecord['type'], Compose>> = {
   rejected: (_b, t, e) => [[assignee(t), `${tag(t.no)} 报修人反馈未解决：${short(String(e.reason), 100)}，已重新打开`]],
   paused: (_b, t, e) => [[reporters(t), `${tag(t.no)} 已挂起：${short(String(e.reason), 100)}`]],
   resumed: (_b, t) => [[reporters(t), `${tag(t.no)} 已恢复处理`]],
-  transferred: (_b, t, e) => {
+  transferred: (b, t, e) => {
     const from = e.from as PersonRef | null;
-    return [
+    const out: Array<[string[], string]> = [
       [assignee(t), `${tag(t.no)} 已转派给你${from ? `（来自 ${from.name}）` : ''}：${short(t.title)}`],
       [reporters(t), `${tag(t.no)} 改由 ${t.assignee?.name} 处理`],
     ];
+    // A lead moving the ticket: the engineer who had it must hear it (when they hand it over, they said it).
+    if (from) out.push([[from.userid], `${tag(t.no)} 已由 ${personName(b, e.actor)} 转派给 ${t.assignee?.name}`]);
+    return out;
   },
   level_changed: (_b, t, e) => [[assignee(t), `${tag(t.no)} 级别改为${levelWords(e.to as number)}，解决时限 ${at(t.sla.resolve.dueAt)}`]],
   cancelled: (_b, t, e) => [[[...reporters(t), ...assignee(t)], `${tag(t.no)} 已取消：${short(String(e.reason), 100)}`]],

@@ -14,4 +14,5 @@ export { type RejectResolutionInput, rejectResolution } from './reject-resolutio
 export { type RemindConfirmationInput, remindConfirmation } from './remind-confirmation.js';
 export { type ResolveTicketInput, resolveTicket } from './resolve-ticket.js';
 export { type ResumeTicketInput, resumeTicket } from './resume-ticket.js';
+export { type SupplementFields, type SupplementTicketInput, supplementTicket } from './supplement-ticket.js';
 export { type TransferTicketInput, transferTicket } from './transfer-ticket.js';

@@ -1,0 +1,72 @@
+import { log } from '../log.js';
+import { local } from '../time.js';
+import { isYearCovered, officialDataUntilYear } from './calendar.js';
+import type { Feature, ServiceContext } from '../service.js';
+import { onTicketEvent } from '../tickets/events.js';
+import type { EventType } from '../tickets/types.js';
+import { messengerFor } from '../wecom/feature.js';
+import { type EscalationDeps, type EscalationNotifier, pingOnCreate } from './escalation.js';
+import { defineEscalationJobs, RECONCILE_JOB, syncTicketByNo } from './jobs.js';
+
+/** Events that cannot move a deadline or stop a clock (and escalation's own). */
+const QUIET: EventType[] = ['progress', 'reminded', 'breached'];
+
+export interface SlaFeatureOptions {
+  /** Defaults to the WeCom messenger of the running service. */
+  notify?: EscalationNotifier;
+  /** Ping the on-duty primary when a ticket is created (default false: the chat bot's notifier does it). */
+  pingOnCreate?: boolean;
+  /** Parallel escalation jobs per instance (default 20). */
+  concurrency?: number;
+  /** How often recently changed tickets are re-synced (default every 10 minutes). */
+  reconcileEvery?: string;
+}
+
+/** SLA escalation: Agenda jobs chasing every running target, kept in step with ticket events. */
+export function createSlaFeature(ctx: ServiceContext, opts: SlaFeatureOptions = {}): Feature {
+  const { agenda } = ctx.scheduler;
+  // Resolved on first use, so the WeCom feature may be created after this one.
+  const notify: EscalationNotifier = opts.notify ?? {
+    toUsers: (...a) => messengerFor(ctx).toUsers(...a),
+    toGroup: (...a) => messengerFor(ctx).toGroup(...a),
+  };
+  const deps: EscalationDeps = { bots: ctx.bots, clock: ctx.clock, notify };
+  let unsubscribe: (() => void) | undefined;
+  return {
+    name: 'sla',
+    init() {
+      defineEscalationJobs(agenda, deps, { concurrency: opts.concurrency });
+      unsubscribe = onTicketEvent(async ({ bot, ticket, event }) => {
+        if (QUIET.includes(event.type)) return;
+        // Jobs first: a failing notification must not leave a clock unchased.
+        await syncTicketByNo(agenda, bot, ticket.no);
+        if (event.type === 'created' && opts.pingOnCreate === true) {
+          const primary = await pingOnCreate(deps, bot, ticket);
+          log.info({ bot: bot.id, no: ticket.no, primary }, 'sla: on-duty engineer pinged');
+        }
+      });
+    },
+    async start() {
+      warnUncoveredYears(ctx.clock.now());
+      // The start-up sweep runs as a job: in the background, once per cluster start even with several instances.
+      await agenda.now(RECONCILE_JOB, {});
+      await agenda.every(opts.reconcileEvery ?? '10 minutes', RECONCILE_JOB, { recentOnly: true });
+    },
+    stop() {
+      unsubscribe?.();
+    },
+  };
+}
+
+/** The calendar guesses (Monday–Friday) for years without official holiday data: say so in the log. */
+function warnUncoveredYears(now: Date): void {
+  const years = [...new Set([local(now).year(), local(now).add(30, 'day').year()])].filter((y) => !isYearCovered(y));
+  if (years.length) {
+    log.warn(
+      { years, officialDataUntilYear },
+      'sla calendar: no official holiday data (chinese-days) for these years; deadlines there assume Monday–Friday and are marked calendarUncertain — update chinese-days or set extraHolidays/extraWorkdays',
+    );
+  }
+}
+
+export const slaFeature = (ctx: ServiceContext): Feature => createSlaFeature(ctx);

@@ -1,0 +1,127 @@
+import mongoose from 'mongoose';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import type { Service } from '../../src/service.js';
+import { createSlaFeature } from '../../src/sla/feature.js';
+import { ESCALATION_JOB } from '../../src/sla/jobs.js';
+import { changeLevel, claimTicket, createTicket, pauseTicket, resumeTicket } from '../../src/tickets/commands/index.js';
+import { ticketsFeature } from '../../src/tickets/feature.js';
+import { listEvents } from '../../src/tickets/queries.js';
+import { parseInstant, toIso } from '../../src/time.js';
+import { testDbName } from '../helpers/db.js';
+import { startTestService } from '../helpers/service.js';
+import { RecordingNotifier } from './notifier.js';
+
+const at = (s: string) => parseInstant(s)!;
+// Services share mongoose's default connection: one runs at a time, each test stops its own.
+const services: Service[] = [];
+
+async function start(clock: ManualClock, notify: RecordingNotifier, dbName: string): Promise<Service> {
+  const svc = await startTestService({
+    clock,
+    dbName,
+    processEvery: 100,
+    features: [ticketsFeature, (ctx) => createSlaFeature(ctx, { notify, pingOnCreate: true })],
+  });
+  services.push(svc);
+  return svc;
+}
+
+afterAll(async () => {
+  for (const s of services) await s.stop();
+});
+
+async function jobTimes(no: number) {
+  const jobs = await mongoose.connection.db!.collection('agendaJobs').find({ name: ESCALATION_JOB, 'data.no': no }).toArray();
+  return Object.fromEntries(jobs.map((j) => [`${j.data.target}:${j.data.step}`, toIso(j.data.at)]));
+}
+
+async function jobsOf(no: number) {
+  const jobs = await mongoose.connection.db!.collection('agendaJobs').find({ name: ESCALATION_JOB, 'data.no': no }).toArray();
+  return jobs.map((j) => `${j.data.target}:${j.data.step}`).sort();
+}
+
+async function newTicket(svc: Service, clock: ManualClock, system = 'his'): Promise<number> {
+  const r = await createTicket(
+    { bot: svc.ctx.bots.get('demo')!, clock },
+    { system, level: 1, title: '收费系统无法登录', reporter: { userid: 'nurse01', name: '李护士' } },
+  );
+  if (!r.ok) throw new Error(r.message);
+  return r.ticket.no;
+}
+
+describe('escalation jobs in Agenda', () => {
+  it('pings the on-duty engineer, keeps one job per (ticket, target, step), fires when due and stops on claim', async () => {
+    const clock = new ManualClock('2026-11-20T10:00:00+08:00');
+    const notify = new RecordingNotifier();
+    const svc = await start(clock, notify, testDbName());
+    const no = await newTicket(svc, clock);
+
+    // Creation: a card with the 接单 button to the on-duty primary, and a mention in the group.
+    const card = await notify.waitFor((s) => s.kind === 'users' && s.content.type === 'card');
+    expect(card.userids).toEqual(['zhangwei']);
+    expect(JSON.stringify(card.content)).toContain(`"key":"claim:${no}"`);
+    expect(notify.text(notify.sent.find((s) => s.kind === 'group')!)).toContain('<@zhangwei> 新工单');
+    expect(await jobsOf(no)).toEqual(['resolve:50%', 'response:50%']);
+
+    clock.set(at('2026-11-20T10:16'));
+    const half = await notify.waitFor((s) => s.key?.includes(`:${no}:response:50%`) ?? false);
+    expect(half.userids).toEqual(['zhangwei']);
+    await expect.poll(() => jobsOf(no)).toEqual(['resolve:50%', 'response:75%']);
+
+    clock.set(at('2026-11-20T10:20'));
+    expect((await claimTicket({ bot: svc.ctx.bots.get('demo')!, clock }, { no, actor: { userid: 'zhangwei' } })).ok).toBe(true);
+    expect(await jobsOf(no)).toEqual(['resolve:50%']);
+    await svc.stop();
+  });
+
+  it('a reminder scheduled before a restart fires once after it', async () => {
+    const dbName = testDbName();
+    const clock = new ManualClock('2026-11-20T10:00:00+08:00');
+    const first = new RecordingNotifier();
+    const svc1 = await start(clock, first, dbName);
+    const no = await newTicket(svc1, clock, 'lis');
+    await svc1.stop();
+
+    clock.set(at('2026-11-20T10:16'));
+    const second = new RecordingNotifier();
+    await start(clock, second, dbName);
+    await second.waitFor((s) => s.key?.includes(`:${no}:response:50%`) ?? false);
+    // Move on to the next step: by then the 50 % job has had every chance to fire again.
+    clock.set(at('2026-11-20T10:23'));
+    await second.waitFor((s) => s.key?.includes(`:${no}:response:75%`) ?? false);
+
+    expect(first.about(no, 'response:50%')).toHaveLength(0);
+    expect(second.about(no, 'response:50%')).toHaveLength(1);
+    // The step is recorded right after its notification was queued.
+    const steps = async () =>
+      (await listEvents('demo', no)).filter((e) => e.type === 'reminded' && e.target === 'response').map((e) => e.step);
+    await expect.poll(steps).toEqual(['50%', '75%']);
+    await services.at(-1)!.stop();
+  });
+
+  it('pause removes the chase, resume and a level change reschedule it', async () => {
+    const clock = new ManualClock('2026-11-20T10:00:00+08:00');
+    const svc = await start(clock, new RecordingNotifier(), testDbName());
+    const ctx = { bot: svc.ctx.bots.get('demo')!, clock };
+    const no = await newTicket(svc, clock);
+    clock.set(at('2026-11-20T10:05'));
+    await claimTicket(ctx, { no, actor: { userid: 'zhangwei' } });
+    expect(await jobsOf(no)).toEqual(['resolve:50%']);
+
+    clock.set(at('2026-11-20T11:00'));
+    await pauseTicket(ctx, { no, actor: { userid: 'zhangwei' }, reason: '等待医保中心' });
+    expect(await jobsOf(no)).toEqual([]);
+
+    // Paused 3.5 h: the resolve 50 % moves from 22:00 to 01:30.
+    clock.set(at('2026-11-20T14:30'));
+    await resumeTicket(ctx, { no, actor: { userid: 'zhangwei' } });
+    expect((await jobTimes(no))['resolve:50%']).toBe('2026-11-21T01:30:00+08:00');
+
+    // Level 1 → 3: resolve 72 h from 10:00, 50 % = 36 h + 3.5 h paused → 11-22 01:30.
+    clock.set(at('2026-11-20T15:00'));
+    await changeLevel(ctx, { no, actor: { userid: 'xuli' }, level: 3, reason: '影响范围小' });
+    expect((await jobTimes(no))['resolve:50%']).toBe('2026-11-22T01:30:00+08:00');
+    await svc.stop();
+  });
+});
