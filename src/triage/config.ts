@@ -24,6 +24,11 @@ export interface SystemDef {
   aliases: string[];
   /** Typical vocabulary that hints at the system. */
   keywords: string[];
+  /**
+   * Places where many systems are used (医生站, 护士站): they say where the reporter sits, not what fails, so they
+   * weigh less than a keyword and only decide when nothing else is named.
+   */
+  context?: string[];
 }
 
 export const systemsSchema = {
@@ -38,6 +43,7 @@ export const systemsSchema = {
       name: { type: 'string', minLength: 1 },
       aliases: { type: 'array', items: { type: 'string', minLength: 1 } },
       keywords: { type: 'array', items: { type: 'string', minLength: 1 } },
+      context: { type: 'array', items: { type: 'string', minLength: 1 } },
     },
   },
 } as const;

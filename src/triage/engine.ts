@@ -108,13 +108,26 @@ function holds(c: Condition | undefined, facts: Set<string>): boolean {
 
 function chooseSystem(verdict: SystemVerdict, model: TriageModel, facts: Set<string>): TriageSignals['system'] {
   if (verdict.mentioned.length >= 2) facts.add('multiSystem');
+  // Rules may test the scored system ("not when it is insurance's own interface"); a rule's choice then replaces it.
+  if (verdict.id) facts.add(`system:${verdict.id}`);
   const rule = model.systems.rules.find((r) => holds(r.when, facts));
-  const id = rule ? rule.system : verdict.id;
+  const id = rule ? ruleSystem(rule.system, verdict, model) : verdict.id;
+  if (verdict.id && id !== verdict.id) facts.delete(`system:${verdict.id}`);
   if (id) {
     facts.add('hasSystem');
     facts.add(`system:${id}`);
   }
   return { ...verdict, id, rule: rule?.reason ?? null };
+}
+
+function ruleSystem(
+  target: TriageModel['systems']['rules'][number]['system'],
+  verdict: SystemVerdict,
+  model: TriageModel,
+): SystemId | null {
+  if (target === 'named') return verdict.mentioned[0] ?? verdict.id;
+  if (target === 'fallback') return model.systems.fallback;
+  return target;
 }
 
 /** Picks each dimension's value; returns, per dimension, the term that decided it (for the reason). */

@@ -37,9 +37,14 @@ export interface TriageModel {
   systems: {
     aliasWeight: number;
     keywordWeight: number;
+    /** Weight of a catalog `context` term (a place such as 医生站), below a keyword. */
+    contextWeight: number;
     /** The catch-all system (hardware/network); loses ties against a named clinical system. */
     fallback: SystemId;
-    rules: Array<{ when: Condition; system: SystemId; reason: string }>;
+    /** Regexes for quoted symptoms ("提示网络连接失败"): fallback words inside them name the error, not the device. */
+    quoted: string[];
+    /** First matching rule wins: a fixed system, or `named` (best clinical system found) / `fallback`. */
+    rules: Array<{ when: Condition; system: SystemId | 'named' | 'fallback'; reason: string }>;
   };
   /** Evaluated in order; each picks the first value whose `when` holds (a value without `when` is the default). */
   dimensions: Array<{ name: string; values: DimensionValue[] }>;
@@ -104,18 +109,24 @@ export const triageModelSchema = {
     systems: {
       type: 'object',
       additionalProperties: false,
-      required: ['aliasWeight', 'keywordWeight', 'fallback', 'rules'],
+      required: ['aliasWeight', 'keywordWeight', 'contextWeight', 'fallback', 'quoted', 'rules'],
       properties: {
         aliasWeight: { type: 'number', exclusiveMinimum: 0 },
         keywordWeight: { type: 'number', exclusiveMinimum: 0 },
+        contextWeight: { type: 'number', exclusiveMinimum: 0 },
         fallback: { enum: SYSTEM_IDS },
+        quoted: { type: 'array', items: { type: 'string', minLength: 1, format: 'regex' } },
         rules: {
           type: 'array',
           items: {
             type: 'object',
             additionalProperties: false,
             required: ['when', 'system', 'reason'],
-            properties: { when: condition, system: { enum: SYSTEM_IDS }, reason: { type: 'string', minLength: 1 } },
+            properties: {
+              when: condition,
+              system: { enum: [...SYSTEM_IDS, 'named', 'fallback'] },
+              reason: { type: 'string', minLength: 1 },
+            },
           },
         },
       },

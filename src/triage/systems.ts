@@ -40,18 +40,27 @@ interface Tally {
 export function createSystemDetector(catalog: SystemDef[], model: TriageModel['systems']): (a: Analysed) => SystemVerdict {
   const matchers = catalog.map((s) => ({
     id: s.id,
-    aliases: new TermMatcher(s.aliases),
-    keywords: new TermMatcher(s.keywords),
+    groups: [
+      { matcher: new TermMatcher(s.aliases), weight: model.aliasWeight },
+      { matcher: new TermMatcher(s.keywords), weight: model.keywordWeight },
+      { matcher: new TermMatcher(s.context ?? []), weight: model.contextWeight },
+    ],
   }));
+  const quoted = model.quoted.map((q) => new RegExp(q, 'g'));
   return (a) => {
     const hits: SystemHit[] = [];
     for (const m of matchers) {
-      for (const h of m.aliases.all(a))
-        hits.push({ system: m.id, term: h.term, weight: model.aliasWeight, index: h.index, end: h.index + h.term.length });
-      for (const h of m.keywords.all(a))
-        hits.push({ system: m.id, term: h.term, weight: model.keywordWeight, index: h.index, end: h.index + h.term.length });
+      for (const g of m.groups) {
+        for (const h of g.matcher.all(a))
+          hits.push({ system: m.id, term: h.term, weight: g.weight, index: h.index, end: h.index + h.term.length });
+      }
     }
-    const kept = hits.filter((h) => !hits.some((g) => g.system !== h.system && covers(g, h)));
+    const spans = quoteSpans(a.text, quoted);
+    const kept = hits.filter(
+      (h) =>
+        !hits.some((g) => g.system !== h.system && covers(g, h)) &&
+        !(h.system === model.fallback && spans.some(([s, e]) => h.index >= s && h.end <= e)),
+    );
     const tally = new Map<SystemId, Tally>();
     for (const h of kept) {
       const t = tally.get(h.system) ?? { score: 0, first: h.index, best: h, terms: new Map<string, number>() };
@@ -76,4 +85,17 @@ export function createSystemDetector(catalog: SystemDef[], model: TriageModel['s
       mentioned: ranked.map(([id]) => id).filter((id) => id !== model.fallback),
     };
   };
+}
+
+/** Spans of quoted symptoms, e.g. the error text after 提示. */
+function quoteSpans(text: string, quoted: RegExp[]): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  for (const re of quoted) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      spans.push([m.index, m.index + m[0].length]);
+      if (m[0].length === 0) re.lastIndex++;
+    }
+  }
+  return spans;
 }

@@ -62,4 +62,52 @@ describe('triage', () => {
   it('routes an order that one system sends and another never receives to the integration platform', () => {
     expect(triage('医生站开的检查申请PACS那边收不到').system).toBe('integration');
   });
+
+  it('reads 都 after 什么/怎么 as emphasis, not as a wide scope', () => {
+    expect(triage('扫码枪坏了，扫什么都没反应').level).toBe(3);
+    expect(triage('病程记录保存报错，写的东西都没了').level).toBe(2);
+    expect(triage('全院HIS都登不进去了').level).toBe(1);
+  });
+
+  it('counts negated transfers and manual workarounds as a damaged function', () => {
+    expect(triage('传染病报卡今天没有上传到疾控')).toMatchObject({ level: 2, system: 'integration' });
+    expect(triage('血气仪的结果不往LIS里传了，要手工录入')).toMatchObject({ level: 2, system: 'lis' });
+  });
+
+  it('treats a place (医生站) as weaker evidence than the object that fails', () => {
+    expect(triage('医生站调不出影像').system).toBe('pacs');
+    expect(triage('医生站打不开').system).toBe('his');
+  });
+
+  it('routes network and peripheral faults to 信息科, and a PC named only as the place to the clinical system', () => {
+    expect(triage('科室网络时有时无，HIS老掉线').system).toBe('other');
+    expect(triage('移动护理的腕带打印机打不出来')).toMatchObject({ system: 'other', level: 3 });
+    expect(triage('标本签收扫码没反应，只是我这台电脑').system).toBe('lis');
+    expect(triage('PDA提示网络连接失败，登录不了').system).toBe('nursing');
+  });
+
+  it('sends a new interface between two systems to the platform, but keeps insurance its own', () => {
+    expect(triage('想新增一个和心电系统的接口')).toMatchObject({ intent: 'request', system: 'integration' });
+    expect(triage('医保和HIS的接口返回错误').system).toBe('insurance');
+  });
+
+  it('keeps safety alerts (危急值) at 二级 while other reminders drop to 三级', () => {
+    expect(triage('危急值提醒弹不出来了').level).toBe(2);
+    expect(triage('取血提醒没有推送给护士').level).toBe(3);
+  });
+
+  it('recognises account, install and configuration requests with Latin system names', () => {
+    expect(triage('新来的医生要开个PACS账号')).toMatchObject({ intent: 'request', level: 4 });
+    expect(triage('想给科里的电脑装个PDF阅读器')).toMatchObject({ intent: 'request', level: 4 });
+    expect(triage('医保报销比例要调整，找谁')).toMatchObject({ intent: 'request', level: 4 });
+  });
+
+  it('does not open a ticket for a follow-up on an existing ticket', () => {
+    expect(triage('#45 进度怎么样了')).toMatchObject({ intent: 'chat', level: null });
+  });
+
+  it('tolerates code-switching and doubled letters', () => {
+    expect(triage('his down了 门诊药房拿不了药')).toMatchObject({ system: 'his', level: 1 });
+    expect(triage('Hiss 好慢啊').system).toBe('his');
+  });
 });
