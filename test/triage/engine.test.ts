@@ -16,7 +16,8 @@ describe('triage', () => {
   it('raises a blocked function to 一级 when patients are waiting in an emergency', () => {
     const r = triage('急诊挂号打不开，病人在等');
     expect(r.level).toBe(1);
-    expect(r.reason).toContain('急诊');
+    // The waiting patients are the reason; the department's name only says where.
+    expect(r.reason).toContain('病人在等');
   });
 
   it('forces 一级 for a blood issue blocked during surgery', () => {
@@ -104,6 +105,33 @@ describe('triage', () => {
 
   it('does not open a ticket for a follow-up on an existing ticket', () => {
     expect(triage('#45 进度怎么样了')).toMatchObject({ intent: 'chat', level: null });
+  });
+
+  it('reads a counted handful of machines or people as partial reach, not the whole department', () => {
+    expect(triage('放射科两台电脑都打不开PACS').level).toBe(2);
+    expect(triage('放射科所有电脑都打不开PACS').level).toBe(1);
+  });
+
+  it('escalates for an emergency department only when its system is down, not for a lesser fault there', () => {
+    expect(triage('急诊挂号系统打不开').level).toBe(1);
+    expect(triage('急诊科的叫号屏一直不刷新').level).toBe(2);
+  });
+
+  it('keeps back-office reports below 一级 and wrong statistics at 三级 unless money is wrong', () => {
+    expect(triage('所有科室的月报都导出失败').level).toBe(2);
+    expect(triage('住院日报表里的金额对不上').level).toBe(2);
+    expect(triage('科室工作量报表里的人次算错了').level).toBe(3);
+    expect(triage('两个病人的档案合并错了').level).toBe(2);
+  });
+
+  it('treats a polite how-to question as a request even if the reporter cannot find the button', () => {
+    expect(triage('请问体温单怎么导出，我找不到按钮')).toMatchObject({ intent: 'request', level: 4, system: 'nursing' });
+    expect(triage('师傅什么时候过来')).toMatchObject({ intent: 'chat', level: null });
+  });
+
+  it('names the software, not the PC, when a reporter says "电脑上的系统"; a workaround makes it minor', () => {
+    expect(triage('我们护士站电脑上的护理系统打不开').system).toBe('nursing');
+    expect(triage('LIS审核偶尔报错，刷新一下就好').level).toBe(3);
   });
 
   it('tolerates code-switching and doubled letters', () => {
