@@ -18,6 +18,8 @@ export interface SlaFeatureOptions {
   pingOnCreate?: boolean;
   /** Parallel escalation jobs per instance (default 20). */
   concurrency?: number;
+  /** A failed escalation run is tried again after this (default 30 s). */
+  retryFailedMs?: number;
   /** How often recently changed tickets are re-synced (default every 10 minutes). */
   reconcileEvery?: string;
 }
@@ -35,7 +37,7 @@ export function createSlaFeature(ctx: ServiceContext, opts: SlaFeatureOptions = 
   return {
     name: 'sla',
     init() {
-      defineEscalationJobs(agenda, deps, { concurrency: opts.concurrency });
+      defineEscalationJobs(agenda, deps, { concurrency: opts.concurrency, retryFailedMs: opts.retryFailedMs });
       unsubscribe = onTicketEvent(async ({ bot, ticket, event }) => {
         if (QUIET.includes(event.type)) return;
         // Jobs first: a failing notification must not leave a clock unchased.

@@ -28,25 +28,41 @@ export interface EscalationJobData {
 
 /** A clock behind real time (tests, replays) must not spin a not-yet-due job: retry no sooner than this. */
 const NOT_DUE_RETRY_MS = 1_000;
+/** A run that failed (database or outbox trouble) is tried again after this. */
+const FAILED_RETRY_MS = 30_000;
 /** The periodic sweep re-checks tickets changed within this window (where a job update could have raced). */
 const RECENT_MS = 30 * 60_000;
 
-export function defineEscalationJobs(agenda: Agenda, deps: EscalationDeps, opts: { concurrency?: number } = {}): void {
+export function defineEscalationJobs(
+  agenda: Agenda,
+  deps: EscalationDeps,
+  opts: { concurrency?: number; retryFailedMs?: number } = {},
+): void {
   agenda.define<EscalationJobData>(
     ESCALATION_JOB,
     async (job: Job<EscalationJobData>) => {
       const { bot, no, target, step } = job.attrs.data;
-      const out = await escalateTarget(deps, { bot, no, target }, deps.clock.now());
-      if (!out.next) return;
-      if (out.next.key === step) {
-        // Still this step (the clock is behind, or the deadline moved): the run's own save keeps this time.
-        job.attrs.nextRunAt = new Date(Math.max(out.next.at.getTime(), Date.now() + NOT_DUE_RETRY_MS));
+      try {
+        const out = await escalateTarget(deps, { bot, no, target }, deps.clock.now());
+        if (out.next?.key === step) {
+          // Still this step (the clock is behind, or the deadline moved): the run's own save keeps this time.
+          job.attrs.nextRunAt = new Date(Math.max(out.next.at.getTime(), Date.now() + NOT_DUE_RETRY_MS));
+          return;
+        }
+        if (out.next) await scheduleStep(agenda, { bot, no, target, step: out.next.key, at: out.next.at.toISOString() }, 'insertOnly');
+      } catch (err) {
+        // A thrown one-time job stays in the collection with no next run: it would never run again, and its unique
+        // key would keep the start-up sweep from re-creating the step. Run it again instead; the run is idempotent.
+        log.warn({ bot, no, target, step, err: (err as Error).message }, 'sla escalation step failed, retrying');
+        job.attrs.nextRunAt = new Date(Date.now() + (opts.retryFailedMs ?? FAILED_RETRY_MS));
         return;
       }
-      await scheduleStep(agenda, { bot, no, target, step: out.next.key, at: out.next.at.toISOString() }, 'insertOnly');
+      // Removed here, not by Agenda's removeOnComplete: that removal happens after the job's `complete` event,
+      // and Agenda's drain() (graceful stop) checks for running jobs on that event, so it then waits out its timeout.
+      await job.remove().catch((err: Error) => log.warn({ bot, no, target, step, err: err.message }, 'sla job not removed'));
     },
     // A bounded lock limit: locking is a scan on the embedded engine, so lock a few ahead rather than every due job.
-    { concurrency: opts.concurrency ?? 20, lockLimit: 2 * (opts.concurrency ?? 20), removeOnComplete: true },
+    { concurrency: opts.concurrency ?? 20, lockLimit: 2 * (opts.concurrency ?? 20) },
   );
   agenda.define(RECONCILE_JOB, async (job: Job<{ recentOnly?: boolean }>) => {
     const since = job.attrs.data?.recentOnly ? new Date(deps.clock.now().getTime() - RECENT_MS) : undefined;

@@ -25,6 +25,7 @@ export interface ResolutionJobData {
 
 const HOUR = 3600_000;
 const NOT_DUE_RETRY_MS = 1_000;
+const FAILED_RETRY_MS = 30_000;
 
 export function defineTicketJobs(agenda: Agenda, bots: Map<string, BotConfig>, clock: Clock): void {
   const run = (kind: 'remind' | 'close') => async (job: Job<ResolutionJobData>) => {
@@ -39,8 +40,15 @@ export function defineTicketJobs(agenda: Agenda, bots: Map<string, BotConfig>, c
       return;
     }
     const ctx = { bot, clock };
-    const r = kind === 'remind' ? await remindConfirmation(ctx, { no, resolvedAt }) : await autoCloseTicket(ctx, { no, resolvedAt });
-    log.info({ bot: botId, no, job: job.attrs.name, ok: r.ok, code: r.ok ? undefined : r.code }, 'ticket job ran');
+    try {
+      const r = kind === 'remind' ? await remindConfirmation(ctx, { no, resolvedAt }) : await autoCloseTicket(ctx, { no, resolvedAt });
+      log.info({ bot: botId, no, job: job.attrs.name, ok: r.ok, code: r.ok ? undefined : r.code }, 'ticket job ran');
+    } catch (err) {
+      // A failed one-off job would never run again (and the start-up sweep keeps existing jobs): retry it. The
+      // status precondition makes a repeat harmless.
+      log.warn({ bot: botId, no, job: job.attrs.name, err: (err as Error).message }, 'ticket job failed, retrying');
+      job.attrs.nextRunAt = new Date(Date.now() + FAILED_RETRY_MS);
+    }
   };
   agenda.define(CONFIRM_REMINDER_JOB, run('remind'));
   agenda.define(AUTO_CLOSE_JOB, run('close'));

@@ -38,6 +38,8 @@ export interface BotHarnessOptions {
    * that need them not to start the clock after the real now.
    */
   start?: string | Date;
+  /** Reuse a database (a restart: start a second harness on the first one's data). Default: a fresh one. */
+  dbName?: string;
 }
 
 /** The production service (all features) against the WeCom simulator, with a manual clock. */
@@ -46,7 +48,12 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
   const bots = opts.bots ?? loadBots('bots', {});
   const sim = new WecomSimulator({ bots: bots.values(), clock });
   const simUrl = await sim.start();
-  const service = await startTestService({ bots, clock, envOverrides: { WECOM_API_BASE: simUrl, WECOM_MAX_SKEW_S: '0' } });
+  const service = await startTestService({
+    bots,
+    clock,
+    dbName: opts.dbName,
+    envOverrides: { WECOM_API_BASE: simUrl, WECOM_MAX_SKEW_S: '0' },
+  });
   const url = service.url;
   const auth = { headers: { authorization: 'Bearer test-admin-token' } };
 

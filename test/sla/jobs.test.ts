@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { Service } from '../../src/service.js';
+import type { EscalationNotifier } from '../../src/sla/escalation.js';
 import { createSlaFeature } from '../../src/sla/feature.js';
 import { ESCALATION_JOB } from '../../src/sla/jobs.js';
 import { changeLevel, claimTicket, createTicket, pauseTicket, resumeTicket } from '../../src/tickets/commands/index.js';
@@ -16,12 +17,12 @@ const at = (s: string) => parseInstant(s)!;
 // Services share mongoose's default connection: one runs at a time, each test stops its own.
 const services: Service[] = [];
 
-async function start(clock: ManualClock, notify: RecordingNotifier, dbName: string): Promise<Service> {
+async function start(clock: ManualClock, notify: EscalationNotifier, dbName: string, retryFailedMs?: number): Promise<Service> {
   const svc = await startTestService({
     clock,
     dbName,
     processEvery: 100,
-    features: [ticketsFeature, (ctx) => createSlaFeature(ctx, { notify, pingOnCreate: true })],
+    features: [ticketsFeature, (ctx) => createSlaFeature(ctx, { notify, pingOnCreate: true, retryFailedMs })],
   });
   services.push(svc);
   return svc;
@@ -122,6 +123,31 @@ describe('escalation jobs in Agenda', () => {
     clock.set(at('2026-11-20T15:00'));
     await changeLevel(ctx, { no, actor: { userid: 'xuli' }, level: 3, reason: '影响范围小' });
     expect((await jobTimes(no))['resolve:50%']).toBe('2026-11-22T01:30:00+08:00');
+    await svc.stop();
+  });
+
+  it('a step whose run failed (the outbox was down) is run again and fires once', async () => {
+    const clock = new ManualClock('2026-11-20T10:00:00+08:00');
+    const notify = new RecordingNotifier();
+    let failures = 0;
+    const flaky: EscalationNotifier = {
+      async toUsers(bot, userids, content, opts) {
+        if (opts?.idempotencyKey?.includes(':response:50%') && failures++ === 0) throw new Error('outbox unavailable');
+        return notify.toUsers(bot, userids, content, opts);
+      },
+      toGroup: (bot, content, opts) => notify.toGroup(bot, content, opts),
+    };
+    const svc = await start(clock, flaky, testDbName(), 300);
+    const no = await newTicket(svc, clock);
+    clock.set(at('2026-11-20T10:16'));
+    await notify.waitFor((s) => s.key?.includes(`:${no}:response:50%`) ?? false);
+    expect(failures).toBeGreaterThanOrEqual(2);
+    clock.set(at('2026-11-20T10:23'));
+    await notify.waitFor((s) => s.key?.includes(`:${no}:response:75%`) ?? false);
+    expect(notify.about(no, 'response:50%')).toHaveLength(1);
+    await expect
+      .poll(async () => (await listEvents('demo', no)).filter((e) => e.type === 'reminded').map((e) => e.step))
+      .toEqual(['50%', '75%']);
     await svc.stop();
   });
 });
