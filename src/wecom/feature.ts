@@ -5,6 +5,7 @@ import { Inbox, InboxModel } from './inbox.js';
 import { OutboxMessenger } from './messenger.js';
 import { Outbox, OutboxModel } from './outbox.js';
 import { RateLimiter, RateModel } from './rate-limit.js';
+import { definePruneJob, PRUNE_JOB } from './retention.js';
 import { wecomRoutes } from './routes.js';
 import type { InboundMessage, Messenger } from './types.js';
 
@@ -90,10 +91,12 @@ export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning:
     ],
     async init() {
       await Promise.all([InboxModel.createIndexes(), OutboxModel.createIndexes(), RateModel.createIndexes()]);
+      definePruneJob(ctx.scheduler.agenda, ctx.clock);
     },
-    start() {
+    async start() {
       inbox.start();
       outbox.start();
+      await ctx.scheduler.agenda.every('1 hour', PRUNE_JOB);
     },
     async stop() {
       await inbox.stop();
