@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Job } from 'agenda';
-import { loadBots } from '../../src/config/bots.js';
+import { type BotConfig, loadBots } from '../../src/config/bots.js';
 import { systemClock } from '../../src/clock.js';
 import { connect, disconnect } from '../../src/db/connection.js';
 import { startEmbedded } from '../../src/db/embedded.js';
@@ -16,7 +16,7 @@ import { log } from '../../src/log.js';
 import { type EscalationNotifier, nextPendingStep, TARGET_NAMES } from '../../src/sla/escalation.js';
 import { defineEscalationJobs, ESCALATION_JOB, type EscalationJobData } from '../../src/sla/jobs.js';
 import { ensureTicketIndexes, Ticket } from '../../src/tickets/model.js';
-import { initialTargets } from '../../src/tickets/sla.js';
+import { newTicketDoc } from '../../src/tickets/commands/create-ticket.js';
 import type { TicketDoc } from '../../src/tickets/types.js';
 import type { BenchResult } from './timing.js';
 
@@ -27,37 +27,9 @@ const DUE = Math.min(N, Number(process.env.BENCH_SLA_DUE ?? 1_000));
 const WINDOW_S = Number(process.env.BENCH_SLA_WINDOW_S ?? 100);
 const HALF_RESPONSE_MS = 15 * 60_000; // level 1: response 30 min, 50 % after 15 min
 
-function ticketAt(no: number, createdAt: Date, bot: ReturnType<typeof loadBots> extends Map<string, infer B> ? B : never): TicketDoc {
-  return {
-    bot: bot.id,
-    no,
-    system: 'his',
-    level: 1,
-    triageReason: null,
-    title: `bench ${no}`,
-    description: '',
-    reporter: { userid: 'nurse01', name: '李护士' },
-    chat: null,
-    subscribers: [],
-    reporterCount: 1,
-    departments: [],
-    status: 'open',
-    assignee: null,
-    attachments: [],
-    sla: initialTargets(bot, 1, createdAt),
-    repair: null,
-    confirmation: null,
-    parentNo: null,
-    children: [],
-    pause: null,
-    confirmRemindedAt: null,
-    resolvedAt: null,
-    closedAt: null,
-    createdAt,
-    updatedAt: createdAt,
-    version: 1,
-    pending: [],
-  };
+function ticketAt(no: number, createdAt: Date, bot: BotConfig): TicketDoc {
+  const input = { system: 'his', level: 1 as const, title: `bench ${no}`, reporter: { userid: 'nurse01', name: '李护士' } };
+  return { ...newTicketDoc(bot, no, input, createdAt), version: 1, pending: [] };
 }
 
 function quantile(sorted: number[], q: number): number {

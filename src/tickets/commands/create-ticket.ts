@@ -1,3 +1,4 @@
+import type { BotConfig } from '../../config/bots.js';
 import { insertTicket } from '../apply.js';
 import { nextTicketNo } from '../counter.js';
 import { clip } from '../guards.js';
@@ -36,40 +37,8 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
   const at = ctx.clock.now();
   const bot = ctx.bot.id;
   const no = await nextTicketNo(bot);
-  const reporter: Reporter = {
-    userid: input.reporter.userid,
-    name: input.reporter.name || input.reporter.userid,
-    ...(input.reporter.department ? { department: input.reporter.department } : {}),
-    ...(input.reporter.contact ? { contact: input.reporter.contact } : {}),
-  };
-  const doc: Omit<TicketDoc, 'pending' | 'version'> = {
-    bot,
-    no,
-    system: input.system,
-    level: input.level,
-    triageReason: input.triageReason ?? null,
-    title: clip(input.title, 200),
-    description: clip(input.description ?? '', 4000),
-    reporter,
-    chat: input.chat ?? null,
-    subscribers: [],
-    reporterCount: 1,
-    departments: reporter.department ? [reporter.department] : [],
-    status: 'open',
-    assignee: null,
-    attachments: input.attachments ?? [],
-    sla: initialTargets(ctx.bot, input.level, at),
-    repair: null,
-    confirmation: null,
-    parentNo: null,
-    children: [],
-    pause: null,
-    confirmRemindedAt: null,
-    resolvedAt: null,
-    closedAt: null,
-    createdAt: at,
-    updatedAt: at,
-  };
+  const doc = newTicketDoc(ctx.bot, no, input, at);
+  const { reporter } = doc;
   const event: TicketEventRecord = {
     bot,
     no,
@@ -86,6 +55,44 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
   };
   const stored = await insertTicket(ctx.bot, doc, event);
   return { ok: true, ticket: presentTicket(stored), event, events: [event], doc: stored };
+}
+
+/** The document of a new ticket, before it is stored (also used to seed benchmarks with real-shaped tickets). */
+export function newTicketDoc(bot: BotConfig, no: number, input: CreateTicketInput, at: Date): Omit<TicketDoc, 'pending' | 'version'> {
+  const reporter: Reporter = {
+    userid: input.reporter.userid,
+    name: input.reporter.name || input.reporter.userid,
+    ...(input.reporter.department ? { department: input.reporter.department } : {}),
+    ...(input.reporter.contact ? { contact: input.reporter.contact } : {}),
+  };
+  return {
+    bot: bot.id,
+    no,
+    system: input.system,
+    level: input.level,
+    triageReason: input.triageReason ?? null,
+    title: clip(input.title, 200),
+    description: clip(input.description ?? '', 4000),
+    reporter,
+    chat: input.chat ?? null,
+    subscribers: [],
+    reporterCount: 1,
+    departments: reporter.department ? [reporter.department] : [],
+    status: 'open',
+    assignee: null,
+    attachments: input.attachments ?? [],
+    sla: initialTargets(bot, input.level, at),
+    repair: null,
+    confirmation: null,
+    parentNo: null,
+    children: [],
+    pause: null,
+    confirmRemindedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 function validate(ctx: TicketContext, input: CreateTicketInput) {
