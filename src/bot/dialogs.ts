@@ -18,7 +18,11 @@ import type { FormFlow } from './flows/types.js';
 import { applyAnswer, emptyState, extractSlots, type FormState, markAsked, nextSlot, promptFor, slotOf } from './forms.js';
 import { fill } from './texts.js';
 
-async function runCommand(ctx: EngineCtx, turn: Turn, parsed: ParsedCommand): Promise<string> {
+/**
+ * Runs a chat command as the turn's sender. Its `notify` list is not sent: the notifier hears the same ticket events
+ * and tells everyone once (see notifier.ts).
+ */
+export async function runCommand(ctx: EngineCtx, turn: Turn, parsed: ParsedCommand): Promise<string> {
   const { msg, bot } = turn;
   const r = await handleCommand(
     ticketCtx(ctx, bot),

@@ -18,7 +18,7 @@ import {
   findIdle,
   saveConversation,
 } from './conversations.js';
-import { answersDialog, continueDialog, dialogEndText, dialogText, startConfirm, startResolve } from './dialogs.js';
+import { answersDialog, continueDialog, dialogEndText, dialogText, startConfirm, runCommand, startResolve } from './dialogs.js';
 import { readAnswer, slotOf } from './forms.js';
 import { parseCommand, type ParsedCommand } from './grammar.js';
 import { parseRepair } from './commands/ticket-actions.js';
@@ -115,14 +115,7 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
       const repair = parseRepair(parsed.rest);
       if (!repair.cause || !repair.action) return startResolve(ctx, turn, parsed);
     }
-    const { msg, bot } = turn;
-    const r = await handleCommand(
-      ticketCtx(ctx, bot),
-      { bot: bot.id, from: msg.from, chatId: chatIdOf(msg), channel: msg.channel, text: msg.text },
-      parsed,
-    );
-    // r.notify is not sent here: the notifier hears the same events and tells everyone once (see notifier.ts).
-    return r.reply;
+    return runCommand(ctx, turn, parsed);
   }
 
   function continueConversation(turn: Turn, conv: ConversationDoc, text: string): Promise<Answer> {
