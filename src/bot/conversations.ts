@@ -1,5 +1,7 @@
 import mongoose, { Schema } from 'mongoose';
 import type { FormState } from './forms.js';
+import { idleMinutes, type Turn } from './context.js';
+import type { Flow } from './flows/types.js';
 
 export type ConversationStatus = 'active' | 'done' | 'cancelled' | 'expired';
 
@@ -158,4 +160,30 @@ export async function findIdle(now: Date, limit = 200): Promise<ConversationDoc[
     .sort({ expiresAt: 1 })
     .limit(limit)
     .lean<ConversationDoc[]>();
+}
+
+/**
+ * Stores the form state after asking a question: patches the turn's conversation (false when another message of the
+ * same user moved it on first, so that one answers) or starts one with `startContext`.
+ */
+export async function keepAsking(
+  turn: Turn,
+  conv: ConversationDoc | null,
+  flow: Flow,
+  patch: { form: FormState; context?: ConversationContext },
+  startContext: ConversationContext,
+): Promise<boolean> {
+  const minutes = idleMinutes(turn.bot, flow);
+  if (conv) return (await saveConversation(conv, patch, turn.now, minutes)) !== null;
+  await startConversation({
+    key: chatKeyOf(turn.msg),
+    channel: turn.msg.channel,
+    chatType: turn.msg.chatType,
+    flow: flow.id,
+    form: patch.form,
+    context: startContext,
+    now: turn.now,
+    idleMinutes: minutes,
+  });
+  return true;
 }

@@ -8,11 +8,11 @@ import type { ParsedCommand } from './grammar.js';
 import { type Answer, chatIdOf, type EngineCtx, idleMinutes, ticketCtx, type Turn } from './context.js';
 import {
   type ConversationDoc,
-  chatKeyOf,
   endConversation,
   findConversation,
   saveConversation,
   startConversation,
+  keepAsking,
 } from './conversations.js';
 import type { FormFlow } from './flows/types.js';
 import { applyAnswer, emptyState, extractSlots, type FormState, markAsked, nextSlot, promptFor, slotOf } from './forms.js';
@@ -45,21 +45,7 @@ async function askNext(
   const next = nextSlot(flow, flow.required, state);
   if (!next) return null;
   const asked = markAsked(state, next);
-  const minutes = idleMinutes(turn.bot, flow);
-  if (conv) {
-    if (!(await saveConversation(conv, { form: asked }, turn.now, minutes))) return '';
-  } else {
-    await startConversation({
-      key: chatKeyOf(turn.msg),
-      channel: turn.msg.channel,
-      chatType: turn.msg.chatType,
-      flow: flow.id,
-      form: asked,
-      context: { no },
-      now: turn.now,
-      idleMinutes: minutes,
-    });
-  }
+  if (!(await keepAsking(turn, conv, flow, { form: asked }, { no }))) return '';
   return [lead, fill(promptFor(next, turn.bot, false), { no })].filter(Boolean).join('\n');
 }
 

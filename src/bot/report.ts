@@ -4,15 +4,8 @@ import { personName } from '../roster/roster.js';
 import { createTicket, mergeIntoTicket, supplementTicket } from '../tickets/commands/index.js';
 import type { Attachment, CommandResult, Level, Reporter, TicketDoc } from '../tickets/types.js';
 import type { TriageResult } from '../triage/engine.js';
-import { type Answer, chatIdOf, type EngineCtx, idleMinutes, ticketCtx, type Turn } from './context.js';
-import {
-  type ConversationContext,
-  type ConversationDoc,
-  chatKeyOf,
-  endConversation,
-  saveConversation,
-  startConversation,
-} from './conversations.js';
+import { type Answer, chatIdOf, type EngineCtx, ticketCtx, type Turn } from './context.js';
+import { type ConversationContext, type ConversationDoc, endConversation, keepAsking } from './conversations.js';
 import type { FormFlow, LevelRequirement } from './flows/types.js';
 import { applyAnswer, clip, emptyState, extractSlots, type FormState, markAsked, nextSlot, optionsOf, promptFor, slotOf } from './forms.js';
 import { firstResponder } from './notifier.js';
@@ -149,22 +142,8 @@ async function ask(
 ): Promise<Answer> {
   const slot = slotOf(flow, slotName);
   const asked = markAsked(state, slot);
-  const minutes = idleMinutes(turn.bot, flow);
-  if (conv) {
-    const saved = await saveConversation(conv, { form: asked, context }, turn.now, minutes);
-    if (!saved) return null; // another message of this user moved the conversation on: that one answers
-  } else {
-    await startConversation({
-      key: chatKeyOf(turn.msg),
-      channel: turn.msg.channel,
-      chatType: turn.msg.chatType,
-      flow: flow.id,
-      form: asked,
-      context,
-      now: turn.now,
-      idleMinutes: minutes,
-    });
-  }
+  // false: another message of this user moved the conversation on, and that one answers.
+  if (!(await keepAsking(turn, conv, flow, { form: asked, context }, context))) return null;
   const question = fill(promptFor(slot, turn.bot, retry), { no: context.no ?? null });
   return [lead, question].filter(Boolean).join('\n');
 }
