@@ -32,12 +32,16 @@ export interface InspectionDeps {
 
 const planOf = (bot: BotConfig, id: string): InspectionPlan | undefined => bot.inspections.find((p) => p.id === id);
 
-/** One pass: start what is due, chase what is overdue. */
-export async function inspectionTick(deps: InspectionDeps, now: Date): Promise<void> {
+/**
+ * One pass: start what is due, chase what is overdue. `firstStart` (per bot id): an occurrence that fell due
+ * before the bot first ran is not started (no catch-up for a period before it existed).
+ */
+export async function inspectionTick(deps: InspectionDeps, now: Date, firstStart?: Map<string, Date>): Promise<void> {
   for (const bot of deps.bots.values()) {
     for (const plan of bot.inspections) {
       const occ = occurrenceAt(plan, now);
       if (now.getTime() < occ.dueAt.getTime()) continue;
+      if (occ.dueAt.getTime() < (firstStart?.get(bot.id)?.getTime() ?? Number.NEGATIVE_INFINITY)) continue;
       await ensureStarted(deps, bot, plan, occ, now);
     }
   }

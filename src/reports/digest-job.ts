@@ -28,11 +28,21 @@ export function digestDueAt(bot: BotConfig, now: Date): Date {
   return dayjs.tz(`${local(now).format('YYYY-MM-DD')} ${bot.digest.time}`, ZONE).toDate();
 }
 
-/** Sends the digest of every bot whose time has come today and that has not had it yet; returns the bots sent. */
-export async function sendDueDigests(bots: Map<string, BotConfig>, messenger: Messenger, now: Date): Promise<string[]> {
+/**
+ * Sends the digest of every bot whose time has come today and that has not had it yet; returns the bots sent.
+ * `firstStart` (per bot id): a digest due before the bot first ran is never sent (no catch-up for days it did not exist).
+ */
+export async function sendDueDigests(
+  bots: Map<string, BotConfig>,
+  messenger: Messenger,
+  now: Date,
+  firstStart?: Map<string, Date>,
+): Promise<string[]> {
   const sent: string[] = [];
   for (const bot of bots.values()) {
-    if (now.getTime() < digestDueAt(bot, now).getTime()) continue;
+    const dueAt = digestDueAt(bot, now).getTime();
+    if (now.getTime() < dueAt) continue;
+    if (dueAt < (firstStart?.get(bot.id)?.getTime() ?? Number.NEGATIVE_INFINITY)) continue;
     const date = local(now).format('YYYY-MM-DD');
     const id = `digest:${bot.id}:${date}`;
     if (await ReportRun.exists({ _id: id })) continue;

@@ -1,6 +1,7 @@
 /** Reports feature: the admin report routes, 日报/月报 in chat, and the minute tick for digests and inspections. */
 import { onChecklistDone } from '../bot/checklist.js';
 import { registerCommand } from '../bot/commands/index.js';
+import { firstStarts, ServiceMeta } from '../db/first-start.js';
 import { inspectionDepsFor } from '../inspections/deps.js';
 import { Inspection } from '../inspections/model.js';
 import { completeInspection, inspectionTick } from '../inspections/run.js';
@@ -16,13 +17,20 @@ export const REPORTS_TICK_JOB = 'reports:tick';
 /** One pass of the tick: due digests, then inspections; a failure of one never stops the other. */
 export async function runReportsTick(ctx: ServiceContext): Promise<void> {
   const now = ctx.clock.now();
+  let started: Map<string, Date>;
   try {
-    await sendDueDigests(ctx.bots, messengerFor(ctx), now);
+    started = await firstStarts(ctx.bots.keys(), now);
+  } catch (e) {
+    log.error({ err: (e as Error).message }, 'reports tick: first start unreadable');
+    return;
+  }
+  try {
+    await sendDueDigests(ctx.bots, messengerFor(ctx), now, started);
   } catch (e) {
     log.error({ err: (e as Error).message }, 'digest tick failed');
   }
   try {
-    await inspectionTick(inspectionDepsFor(ctx), now);
+    await inspectionTick(inspectionDepsFor(ctx), now, started);
   } catch (e) {
     log.error({ err: (e as Error).message }, 'inspection tick failed');
   }
@@ -34,7 +42,9 @@ export const reportsFeature: FeatureFactory = (ctx): Feature => {
     name: 'reports',
     routers: [reportRoutes(ctx)],
     async init() {
-      await Promise.all([ReportRun.createIndexes(), Inspection.createIndexes()]);
+      await Promise.all([ReportRun.createIndexes(), Inspection.createIndexes(), ServiceMeta.createIndexes()]);
+      // Recorded before the first tick, so the first tick after a first start never catches up on earlier periods.
+      await firstStarts(ctx.bots.keys(), ctx.clock.now());
       ctx.scheduler.agenda.define(REPORTS_TICK_JOB, async () => runReportsTick(ctx));
       registerCommand('日报', dailyDigestHandler);
       registerCommand('月报', monthlyReportHandler);

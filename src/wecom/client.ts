@@ -108,6 +108,9 @@ export class WecomClient {
   }
 
   private async request(method: 'GET' | 'POST', url: string, body?: unknown): Promise<Record<string, unknown>> {
+    // Every failure names the URL (without its query: access_token, corpsecret, webhook key) so an operator sees
+    // at once whether the service talks to WeCom, the simulator or a wrong WECOM_API_BASE.
+    const where = `${method} ${withoutQuery(url)}`;
     let res: Response;
     try {
       res = await fetch(url, {
@@ -117,17 +120,34 @@ export class WecomClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      throw new WecomApiError(undefined, `network: ${(e as Error).name === 'TimeoutError' ? 'timeout' : (e as Error).message}`);
+      const why = (e as Error).name === 'TimeoutError' ? 'timeout' : networkReason(e as Error);
+      throw new WecomApiError(undefined, `network: ${why} (${where})`);
     }
-    if (!res.ok) throw new WecomApiError(undefined, `http ${res.status}`);
+    if (!res.ok) throw new WecomApiError(undefined, `http ${res.status} (${where})`);
     let data: Record<string, unknown>;
     try {
       data = (await res.json()) as Record<string, unknown>;
     } catch {
-      throw new WecomApiError(undefined, 'invalid json answer');
+      throw new WecomApiError(undefined, `invalid json answer (${where})`);
     }
     const errcode = Number(data.errcode ?? 0);
-    if (errcode !== 0) throw new WecomApiError(errcode, describeErr(errcode, String(data.errmsg ?? '')));
+    if (errcode !== 0) throw new WecomApiError(errcode, `${describeErr(errcode, String(data.errmsg ?? ''))} (${where})`);
     return data;
   }
+}
+
+/** scheme://host/path of a URL: its query carries secrets (access_token, corpsecret, key, response_code). */
+function withoutQuery(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return url.split('?')[0];
+  }
+}
+
+/** fetch() says only "fetch failed"; the cause (ECONNREFUSED, ENOTFOUND, …) is what an operator can act on. */
+function networkReason(e: Error): string {
+  const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? e.message;
 }

@@ -80,7 +80,9 @@ describe('outbox worker (one database, simulated WeCom, manual clock)', () => {
     const [id] = await messenger.toUsers('demo', ['chenjing'], { type: 'markdown', markdown: '**超时测试**' });
     await outbox.drain();
     const doc = await OutboxModel.findById(id).lean();
-    expect(doc).toMatchObject({ status: 'pending', attempts: 1, lastError: 'network: timeout' });
+    expect(doc).toMatchObject({ status: 'pending', attempts: 1 });
+    // The error names the URL that failed (without the access_token query), so an operator sees where it went.
+    expect(doc?.lastError).toBe(`network: timeout (POST ${sim.url}/cgi-bin/message/send)`);
     clock.advance(2_000);
     await outbox.drain();
     expect((await OutboxModel.findById(id).lean())?.status).toBe('sent');

@@ -1,6 +1,7 @@
 import { loadBots } from '../../config/bots.js';
 import { loadEnv } from '../../config/env.js';
-import { WecomSimulator } from './simulator.js';
+import { describeReceived } from './describe.js';
+import { type Received, WecomSimulator } from './simulator.js';
 
 /**
  * Standalone fake WeCom for the demo and for anyone without a tenant:
@@ -16,8 +17,10 @@ async function main(): Promise<void> {
   const service = process.env.SERVICE_URL ?? `http://${env.HOST}:${env.PORT}`;
   const sim = new WecomSimulator({ bots: bots.values(), port, host: process.env.SIM_HOST ?? '127.0.0.1', serviceUrl: service });
   const url = await sim.start();
-  sim.on('received', (r: { kind: string; errcode: number; bot?: string }) => {
-    process.stdout.write(`${new Date().toISOString()} ${r.kind} bot=${r.bot ?? '-'} errcode=${r.errcode}\n`);
+  // SIM_LOG=text adds the first characters of each message (off by default: messages may name patients).
+  const withText = process.env.SIM_LOG === 'text';
+  sim.on('received', (r: Received) => {
+    if (r.kind !== 'gettoken') process.stdout.write(`${new Date().toISOString()} #${r.seq} ${describeReceived(r, { withText })}\n`);
   });
   process.stdout.write(
     [
@@ -25,7 +28,7 @@ async function main(): Promise<void> {
       `Start the service against it:  WECOM_API_BASE=${url} npm start`,
       `Send a group message:  curl -XPOST ${url}/_sim/send -d '{"text":"@维保助手 LIS报告打印不出来，急","chatId":"wr_demo","from":"nurse01"}'`,
       `Click a card button:   curl -XPOST ${url}/_sim/click -d '{"eventKey":"claim:12","taskId":"t12","from":"zhangwei"}'`,
-      `What WeCom received:   curl ${url}/_sim/received`,
+      `What WeCom received:   curl ${url}/_sim/received   (then ?since=<last seq> for only what is new)`,
       `(callbacks go to ${service}; override per call with "serviceUrl" or with SERVICE_URL)`,
       '',
     ].join('\n'),

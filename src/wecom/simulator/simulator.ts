@@ -19,6 +19,10 @@ export interface Received {
   errcode: number;
   /** The bot the request belongs to (by token, webhook key or response code), when known. */
   bot?: string;
+  /** Position in the log, from 1 upwards: `GET /_sim/received?since=<seq>` returns what came after it. */
+  seq: number;
+  /** response_url calls: the conversation of the callback that carried the URL (group chat or 1:1). */
+  replyTo?: { chatId?: string; userid: string };
 }
 
 export interface CallbackResult {
@@ -62,12 +66,13 @@ export class WecomSimulator extends EventEmitter {
   private log: Received[] = [];
   private faults: Fault[] = [];
   private tokens = new Map<string, { bot: string; expiresAt: number; revoked: boolean }>();
-  private responseCodes = new Map<string, { bot: string; used: boolean }>();
+  private responseCodes = new Map<string, { bot: string; used: boolean; replyTo?: { chatId?: string; userid: string } }>();
   private webhookTimes = new Map<string, number[]>();
   private readonly bots: Map<string, BotConfig>;
   private readonly clock: Clock;
   private readonly tokenTtlS: number;
   private seq = 0;
+  private logSeq = 0;
   url = '';
 
   constructor(private readonly opts: SimulatorOptions) {
@@ -112,6 +117,17 @@ export class WecomSimulator extends EventEmitter {
     return this.received(kind).filter((r) => r.errcode === 0);
   }
 
+  /** What was received after position `cursor` (0 = everything still in the log), oldest first. */
+  receivedSince(cursor: number, kind?: SimKind): Received[] {
+    return this.log.filter((r) => r.seq > cursor && (!kind || r.kind === kind));
+  }
+
+  /** The position of the last request received (the cursor to pass to `receivedSince` next). */
+  get cursor(): number {
+    return this.logSeq;
+  }
+
+  /** Forgets what was received (positions keep counting, so an old cursor never re-reads new requests). */
   clear(): void {
     this.log = [];
   }
@@ -187,7 +203,15 @@ export class WecomSimulator extends EventEmitter {
       return;
     }
     const answer = fault ? { errcode: fault.errcode ?? -1, errmsg: fault.errmsg } : this.answer(kind, query, body);
-    this.record({ kind, query, body, errcode: Number(answer.errcode ?? 0), bot: answer.bot as string | undefined });
+    const replyTo = kind === 'response_url' ? this.responseCodes.get(query.response_code ?? '')?.replyTo : undefined;
+    this.record({
+      kind,
+      query,
+      body,
+      errcode: Number(answer.errcode ?? 0),
+      bot: answer.bot as string | undefined,
+      ...(replyTo ? { replyTo } : {}),
+    });
     delete answer.bot;
     json(res, 200, { errmsg: 'ok', ...answer });
   }
@@ -243,9 +267,10 @@ export class WecomSimulator extends EventEmitter {
     return f;
   }
 
-  private record(r: Omit<Received, 'at'>): void {
-    this.log.push({ ...r, at: this.clock.now() });
-    this.emit('received', r);
+  private record(r: Omit<Received, 'at' | 'seq'>): void {
+    const entry: Received = { ...r, at: this.clock.now(), seq: ++this.logSeq };
+    this.log.push(entry);
+    this.emit('received', entry);
   }
 
   // ---- callbacks to the service ----
@@ -257,9 +282,9 @@ export class WecomSimulator extends EventEmitter {
   }
 
   /** A response_url the service can use once (like WeCom's, valid for this simulator's lifetime). */
-  newResponseUrl(bot: string): string {
+  newResponseUrl(bot: string, replyTo?: { chatId?: string; userid: string }): string {
     const code = randomBytes(12).toString('hex');
-    this.responseCodes.set(code, { bot, used: false });
+    this.responseCodes.set(code, { bot, used: false, ...(replyTo ? { replyTo } : {}) });
     return `${this.url}/cgi-bin/aibot/response?response_code=${code}`;
   }
 
@@ -308,7 +333,7 @@ export class WecomSimulator extends EventEmitter {
         ...(a.chatId ? { chatid: a.chatId } : {}),
         chattype: a.chatId ? 'group' : 'single',
         from: { userid: a.from },
-        response_url: this.newResponseUrl(a.bot),
+        response_url: this.newResponseUrl(a.bot, { chatId: a.chatId, userid: a.from }),
         msgtype: 'text',
         text: { content: a.text },
       },
@@ -368,7 +393,7 @@ export class WecomSimulator extends EventEmitter {
         ...(a.chatId ? { chatid: a.chatId } : {}),
         chattype: a.chatId ? 'group' : 'single',
         from: { userid: a.from },
-        response_url: this.newResponseUrl(a.bot),
+        response_url: this.newResponseUrl(a.bot, { chatId: a.chatId, userid: a.from }),
         msgtype: 'event',
         event: { eventtype: 'template_card_event', template_card_event: { card_type: cardType, event_key: a.eventKey, task_id: a.taskId } },
       },
@@ -425,7 +450,14 @@ export class WecomSimulator extends EventEmitter {
 
   private async control(path: string, req: IncomingMessage, res: ServerResponse, q: Record<string, string>): Promise<void> {
     try {
-      if (path === '/_sim/received') return json(res, 200, this.received(q.kind as SimKind | undefined));
+      if (path === '/_sim/received') {
+        // `since` is the last `seq` the caller has seen; the answer's X-Sim-Cursor is the one to pass next time.
+        const since = q.since === undefined ? 0 : Number(q.since);
+        if (!Number.isInteger(since) || since < 0)
+          return json(res, 400, { error: 'since must be a non-negative integer (a seq seen before)' });
+        res.setHeader('X-Sim-Cursor', String(this.logSeq));
+        return json(res, 200, this.receivedSince(since, q.kind as SimKind | undefined));
+      }
       const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
       const serviceUrl = String(body.serviceUrl ?? this.opts.serviceUrl ?? 'http://127.0.0.1:3000');
       const bot = String(body.bot ?? [...this.bots.keys()][0]);
