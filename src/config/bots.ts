@@ -1,7 +1,15 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { conversationSchema, type ConversationConfig } from '../bot/config.js';
-import { digestSchema, inspectionsSchema, type DigestConfig, type InspectionPlan } from '../reports/config.js';
+import { type DirectoryConfig, directorySchema } from '../people/config.js';
+import {
+  digestSchema,
+  inspectionsSchema,
+  recordSchema,
+  type DigestConfig,
+  type InspectionPlan,
+  type RecordConfig,
+} from '../reports/config.js';
 import { rosterSchema, type RosterConfig } from '../roster/config.js';
 import { calendarSchema, escalationSchema, slaSchema, type CalendarConfig, type EscalationConfig, type SlaPolicy } from '../sla/config.js';
 import { ticketsSchema, type TicketsConfig } from '../tickets/config.js';
@@ -25,6 +33,10 @@ export interface BotConfig {
   conversation: ConversationConfig;
   digest: DigestConfig;
   inspections: InspectionPlan[];
+  /** People's names beyond the roster and how the WeCom directory is read. */
+  directory: DirectoryConfig;
+  /** The title block of the monthly maintenance record (hospital, contract, vendor, service period). */
+  record: RecordConfig;
 }
 
 export const botSchema = {
@@ -45,6 +57,8 @@ export const botSchema = {
     conversation: conversationSchema,
     digest: digestSchema,
     inspections: inspectionsSchema,
+    directory: directorySchema,
+    record: recordSchema,
   },
 } as const;
 

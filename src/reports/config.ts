@@ -56,3 +56,39 @@ export const inspectionsSchema = {
     },
   },
 } as const;
+
+/**
+ * Bot file section `record`: the title block of the monthly maintenance record (the acceptance pack the hospital
+ * signs, seeds 001 and 004: "经双方确认"). Every field has a default so older bot files still load.
+ */
+export interface RecordConfig {
+  /** 甲方: the hospital; empty = the bot's `name`. */
+  hospital: string;
+  /** Project / contract name and number as printed on the cover. */
+  project: string;
+  contractNo: string;
+  /** 乙方: the maintenance vendor. */
+  vendor: string;
+  /** Service period of the contract, local dates "YYYY-MM-DD" (empty = not printed). */
+  serviceFrom: string;
+  serviceTo: string;
+  /** Ticket rows per PDF page of the record table. */
+  rowsPerPage: number;
+}
+
+const ymd = { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' };
+
+export const recordSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    hospital: { type: 'string', default: '' },
+    project: { type: 'string', default: '' },
+    contractNo: { type: 'string', default: '' },
+    vendor: { type: 'string', default: '' },
+    serviceFrom: { ...ymd, default: '' },
+    serviceTo: { ...ymd, default: '' },
+    rowsPerPage: { type: 'integer', minimum: 5, maximum: 60, default: 18 },
+  },
+  default: {},
+} as const;

@@ -98,6 +98,28 @@ export class WecomClient {
     }
   }
 
+  /**
+   * GETs an access-token API path with `query` (e.g. `user/get?userid=`); on a token errcode refreshes once and
+   * retries. Used for directory reads (WeCom: 读取成员 https://developer.work.weixin.qq.com/document/path/90196).
+   */
+  async getApi(app: { corpId: string; secret: string }, path: string, query: Record<string, string>): Promise<Record<string, unknown>> {
+    const qs = Object.entries(query)
+      .map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+      .join('');
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.token(app.corpId, app.secret);
+      try {
+        return await this.request('GET', `${this.base}${path}?access_token=${encodeURIComponent(token)}${qs}`);
+      } catch (e) {
+        if (attempt === 0 && e instanceof WecomApiError && e.errcode !== undefined && TOKEN_ERRCODES.has(e.errcode)) {
+          this.invalidate(app.corpId, app.secret, token);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
   webhook(key: string, body: unknown): Promise<Record<string, unknown>> {
     return this.request('POST', `${this.base}/cgi-bin/webhook/send?key=${encodeURIComponent(key)}`, body);
   }

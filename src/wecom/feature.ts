@@ -1,4 +1,5 @@
 import { log } from '../log.js';
+import { Directory, DirectoryEntry, offlineDirectory } from '../people/directory.js';
 import type { Feature, FeatureFactory, ServiceContext } from '../service.js';
 import { WecomClient } from './client.js';
 import { Inbox, InboxModel } from './inbox.js';
@@ -29,9 +30,24 @@ export interface WecomFeature extends Feature {
   outbox: Outbox;
   inbox: Inbox;
   client: WecomClient;
+  directory: Directory;
 }
 
 const registry = new WeakMap<ServiceContext, Messenger>();
+const directories = new WeakMap<ServiceContext, Directory>();
+
+/**
+ * The name resolver of the running service (WeCom directory through this feature's client and rate limiter);
+ * without the WeCom feature, one that knows the bot file and the cache only.
+ */
+export function directoryFor(ctx: ServiceContext): Directory {
+  let d = directories.get(ctx);
+  if (!d) {
+    d = offlineDirectory(ctx.clock);
+    directories.set(ctx, d);
+  }
+  return d;
+}
 
 /** The messenger of the running WeCom feature, for other features (escalation, digests, …). */
 export function messengerFor(ctx: ServiceContext): Messenger {
@@ -49,6 +65,8 @@ export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning:
     maxAttempts: tuning.maxAttempts,
   });
   const messenger = new OutboxMessenger(ctx.bots, outbox, ctx.clock);
+  const directory = new Directory({ clock: ctx.clock, client, limiter: new RateLimiter(ctx.clock) });
+  directories.set(ctx, directory);
 
   // App card clicks are answered through message/update_template_card (durable); the smart bot's passively.
   const onCardEvent = async (msg: InboundMessage): Promise<object | null> => {
@@ -79,6 +97,7 @@ export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning:
     outbox,
     inbox,
     client,
+    directory,
     routers: [
       wecomRoutes({
         bots: ctx.bots,
@@ -90,7 +109,12 @@ export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning:
       }),
     ],
     async init() {
-      await Promise.all([InboxModel.createIndexes(), OutboxModel.createIndexes(), RateModel.createIndexes()]);
+      await Promise.all([
+        InboxModel.createIndexes(),
+        OutboxModel.createIndexes(),
+        RateModel.createIndexes(),
+        DirectoryEntry.createIndexes(),
+      ]);
       definePruneJob(ctx.scheduler.agenda, ctx.clock);
     },
     async start() {

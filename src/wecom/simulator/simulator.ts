@@ -7,7 +7,52 @@ import type { BotConfig } from '../../config/bots.js';
 import { type Clock, systemClock } from '../../clock.js';
 import { parseXmlFields } from '../parse.js';
 
-export type SimKind = 'gettoken' | 'message/send' | 'update_template_card' | 'appchat/send' | 'webhook/send' | 'response_url';
+export type SimKind =
+  | 'gettoken'
+  | 'message/send'
+  | 'update_template_card'
+  | 'appchat/send'
+  | 'webhook/send'
+  | 'response_url'
+  | 'user/get'
+  | 'department/get';
+
+/** A member of the fake corp's directory (what `user/get` answers). */
+export interface SimPerson {
+  userid: string;
+  name: string;
+  /** Department ids; the first is the main department. */
+  department: number[];
+  mobile?: string;
+}
+
+/** The demo corp's departments (`department/get`). */
+export const DEMO_DEPARTMENTS: Record<number, string> = {
+  1: '演示市第一人民医院',
+  2: '信息科',
+  3: '心血管内科',
+  4: '检验科',
+  5: '急诊科',
+  6: '门诊部',
+  7: '演示软件运维组',
+};
+
+/** The demo corp's people: the demo roster, nurses and clerks the tests and the playground write as. */
+export const DEMO_PEOPLE: SimPerson[] = [
+  { userid: 'zhangwei', name: '张伟', department: [7], mobile: '13800000001' },
+  { userid: 'liuyang', name: '刘洋', department: [7], mobile: '13800000002' },
+  { userid: 'chenjing', name: '陈静', department: [7], mobile: '13800000003' },
+  { userid: 'zhaomin', name: '赵敏', department: [7], mobile: '13800000004' },
+  { userid: 'wanglei', name: '王磊', department: [2], mobile: '13900000001' },
+  { userid: 'xuli', name: '徐丽', department: [2], mobile: '13900000002' },
+  { userid: 'nurse01', name: '李娜', department: [3], mobile: '13700000001' },
+  { userid: 'nurse02', name: '王芳', department: [3], mobile: '13700000002' },
+  { userid: 'nurse03', name: '刘敏', department: [5], mobile: '13700000003' },
+  { userid: 'nurse04', name: '陈晓燕', department: [5], mobile: '13700000004' },
+  { userid: 'doctor01', name: '周杰', department: [5], mobile: '13700000011' },
+  { userid: 'lab01', name: '孙丽', department: [4], mobile: '13700000021' },
+  { userid: 'clerk01', name: '吴静', department: [6], mobile: '13700000031' },
+];
 
 /** One request the fake WeCom received, decoded. */
 export interface Received {
@@ -49,12 +94,17 @@ export interface SimulatorOptions {
   tokenTtlS?: number;
   /** Where the control endpoints (/_sim/send, /_sim/click) deliver callbacks unless a request names another. */
   serviceUrl?: string;
+  /** The corp directory `user/get` answers from (default DEMO_PEOPLE) and its departments (default DEMO_DEPARTMENTS). */
+  people?: SimPerson[];
+  departments?: Record<number, string>;
 }
 
 const ROUTES: Record<string, SimKind> = {
   '/cgi-bin/message/send': 'message/send',
   '/cgi-bin/message/update_template_card': 'update_template_card',
   '/cgi-bin/appchat/send': 'appchat/send',
+  '/cgi-bin/user/get': 'user/get',
+  '/cgi-bin/department/get': 'department/get',
 };
 
 /**
@@ -71,6 +121,8 @@ export class WecomSimulator extends EventEmitter {
   private readonly bots: Map<string, BotConfig>;
   private readonly clock: Clock;
   private readonly tokenTtlS: number;
+  private readonly people: Map<string, SimPerson>;
+  private readonly departments: Record<number, string>;
   private seq = 0;
   private logSeq = 0;
   url = '';
@@ -80,6 +132,13 @@ export class WecomSimulator extends EventEmitter {
     this.bots = new Map([...opts.bots].map((b) => [b.id, b]));
     this.clock = opts.clock ?? systemClock;
     this.tokenTtlS = opts.tokenTtlS ?? 7200;
+    this.people = new Map((opts.people ?? DEMO_PEOPLE).map((p) => [p.userid, p]));
+    this.departments = opts.departments ?? DEMO_DEPARTMENTS;
+  }
+
+  /** Adds or changes a member of the fake directory (a rename shows once the service's cache expires). */
+  setPerson(p: SimPerson): void {
+    this.people.set(p.userid, p);
   }
 
   async start(): Promise<string> {
@@ -242,6 +301,25 @@ export class WecomSimulator extends EventEmitter {
     if (!q.access_token) return { errcode: 41001, errmsg: 'access_token missing' };
     if (!tok) return { errcode: 40014, errmsg: 'invalid access_token' };
     if (tok.revoked || tok.expiresAt <= this.clock.now().getTime()) return { errcode: 42001, errmsg: 'access_token expired', bot: tok.bot };
+    if (kind === 'user/get') {
+      const p = this.people.get(q.userid ?? '');
+      if (!p) return { errcode: 60111, errmsg: 'invalid userid', bot: tok.bot };
+      return {
+        errcode: 0,
+        bot: tok.bot,
+        userid: p.userid,
+        name: p.name,
+        department: p.department,
+        main_department: p.department[0],
+        ...(p.mobile ? { mobile: p.mobile } : {}),
+        status: 1,
+      };
+    }
+    if (kind === 'department/get') {
+      const name = this.departments[Number(q.id)];
+      if (!name) return { errcode: 60123, errmsg: 'invalid party id', bot: tok.bot };
+      return { errcode: 0, bot: tok.bot, department: { id: Number(q.id), name, parentid: 1 } };
+    }
     if (!body) return { errcode: 47001, errmsg: 'data format error', bot: tok.bot };
     return { errcode: 0, bot: tok.bot, ...(kind === 'message/send' ? { invaliduser: '', msgid: `simmsg_${++this.seq}` } : {}) };
   }
