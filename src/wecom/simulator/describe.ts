@@ -7,6 +7,8 @@ const KIND_LABEL: Record<Received['kind'], string> = {
   'appchat/send': '应用群聊',
   'webhook/send': '群机器人',
   response_url: '智能机器人回复',
+  'user/get': '读取成员',
+  'department/get': '读取部门',
 };
 
 /** Who a request was addressed to, in words: "→ zhangwei", "→ 群 wr_demo", "→ 群机器人". */
@@ -23,6 +25,8 @@ function target(r: Received): string {
       return r.replyTo?.chatId ? `→ 群 ${r.replyTo.chatId}（回复 ${r.replyTo.userid}）` : `→ ${r.replyTo?.userid ?? '单聊'}`;
     case 'update_template_card':
       return '→ 点击者的卡片';
+    case 'user/get':
+      return `→ ${r.query.userid ?? '?'}`;
     default:
       return '';
   }
