@@ -22,6 +22,9 @@ export const VERBS = [
   '日报',
   '月报',
   '帮助',
+  '超时说明',
+  '月报签收',
+  '月报撤回',
 ] as const;
 export type Verb = (typeof VERBS)[number];
 
@@ -64,5 +67,5 @@ export function parseCommand(text: string): ParsedCommand | null {
 }
 
 /** Verbs that act on one ticket: without a number only a bare verb counts (the bot then asks which ticket). */
-const WITHOUT_TICKET = new Set<Verb>(['我的工单', '待接单', '值班', '日报', '月报', '帮助']);
+const WITHOUT_TICKET = new Set<Verb>(['我的工单', '待接单', '值班', '日报', '月报', '帮助', '月报签收', '月报撤回']);
 const NEEDS_NUMBER = new Set<Verb>(VERBS.filter((v) => !WITHOUT_TICKET.has(v)));

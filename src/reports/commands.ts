@@ -6,11 +6,17 @@ import type { ParsedCommand } from '../bot/grammar.js';
 import type { BotConfig } from '../config/bots.js';
 import { roleOf } from '../roster/roster.js';
 import type { CommandHandler } from '../bot/commands/index.js';
+import { respond } from '../bot/commands/reply.js';
+import { personName } from '../roster/roster.js';
+import { explainBreach } from '../tickets/commands/index.js';
+import { Ticket } from '../tickets/model.js';
+import type { TargetName } from '../tickets/types.js';
 import type { Clock } from '../clock.js';
 import { local, toChatTime } from '../time.js';
 import { LEVEL_NAME, pct } from './labels.js';
 import { monthRange } from './month.js';
 import { dailyDigest, slaReport } from './service.js';
+import { signMonth, signoffOf, withdrawSignoff } from './signoff.js';
 import type { SlaReport } from './sla-report.js';
 
 export interface ChatCommandInput {
@@ -97,3 +103,58 @@ export function summarize(bot: BotConfig, r: SlaReport, now: Date): string {
 export const dailyDigestHandler: CommandHandler = (ctx, msg, parsed) => dailyDigestCommand(ctx, { bot: ctx.bot, from: msg.from }, parsed);
 export const monthlyReportHandler: CommandHandler = (ctx, msg, parsed) =>
   monthlyReportCommand(ctx, { bot: ctx.bot, from: msg.from }, parsed);
+
+/** "2026-11 原因…" → the month and the rest; the month may be written as 月报 accepts it. */
+function monthAndRest(rest: string, now: Date): { month: string | null; rest: string } {
+  const [first = '', ...more] = rest.trim().split(/\s+/);
+  return { month: first ? parseMonthArg(first, now) : null, rest: more.join(' ').trim() };
+}
+
+/** 月报签收 YYYY-MM: a lead accepts the month's record (an auditable event shown on the record's cover). */
+export const signMonthHandler: CommandHandler = async (ctx, msg, parsed) => {
+  const { bot, clock } = ctx;
+  if (roleOf(bot, msg.from.userid) !== 'lead') return { reply: '月报签收仅限信息科负责人和项目经理。' };
+  const now = clock.now();
+  const { month } = monthAndRest(parsed.rest, now);
+  if (!month) return { reply: '请写明月份，例如：月报签收 2026-11' };
+  const range = monthRange(month)!;
+  if (range.end.getTime() > now.getTime()) return { reply: `${month} 尚未结束，月底后再签收。` };
+  const result = await signMonth(ctx, { month, by: msg.from.userid, name: personName(bot, msg.from.userid) });
+  if (!result.ok) {
+    const s = result.state.signed!;
+    return { reply: `${month} 维护记录已由 ${s.name} 于 ${toChatTime(s.at)} 签收；如需更正请先「月报撤回 ${month} 原因」。` };
+  }
+  return {
+    reply: `✅ 已签收 ${month} 维护记录（${personName(bot, msg.from.userid)}，${toChatTime(now)}）。导出的记录将以此时为准；如需更正请先「月报撤回 ${month} 原因」。`,
+  };
+};
+
+/** 月报撤回 YYYY-MM <reason>: a lead withdraws the month's sign-off so the record can be corrected. */
+export const withdrawSignoffHandler: CommandHandler = async (ctx, msg, parsed) => {
+  const { bot, clock } = ctx;
+  if (roleOf(bot, msg.from.userid) !== 'lead') return { reply: '月报撤回仅限信息科负责人和项目经理。' };
+  const { month, rest: reason } = monthAndRest(parsed.rest, clock.now());
+  if (!month) return { reply: '请写明月份和原因，例如：月报撤回 2026-11 补录超时说明' };
+  if (!reason) return { reply: `请写明撤回原因，例如：月报撤回 ${month} 补录超时说明` };
+  const result = await withdrawSignoff(ctx, { month, by: msg.from.userid, name: personName(bot, msg.from.userid), reason });
+  if (!result.ok) return { reply: `${month} 维护记录尚未签收，无需撤回。` };
+  return { reply: `已撤回 ${month} 维护记录的签收（原因：${reason}）。更正后请重新「月报签收 ${month}」。` };
+};
+
+const TARGET_WORD: Record<string, TargetName> = { 响应: 'response', 到场: 'onsite', 解决: 'resolve' };
+
+/** 超时说明 12 [响应|到场|解决] <原因>: the engineer's explanation of a breach, for the record's 超时明细. */
+export const explainBreachHandler: CommandHandler = async (ctx, msg, parsed) => {
+  if (parsed.no === null) return { reply: '请带上工单号，如「超时说明 12 等待厂家备件」' };
+  const m = /^(响应|到场|解决)(?:超时)?[\s:：,，]*/.exec(parsed.rest);
+  const target = m ? TARGET_WORD[m[1]] : undefined;
+  const text = m ? parsed.rest.slice(m[0].length) : parsed.rest;
+  const ticket = await Ticket.findOne({ bot: ctx.bot.id, no: parsed.no }, { createdAt: 1 }).lean<{ createdAt: Date }>();
+  if (ticket) {
+    const month = local(ticket.createdAt).format('YYYY-MM');
+    const signed = (await signoffOf(ctx.bot.id, month)).signed;
+    if (signed)
+      return { reply: `#${parsed.no} 所在的 ${month} 维护记录已由 ${signed.name} 签收，需先「月报撤回 ${month} 原因」再补充说明。` };
+  }
+  return respond(ctx, await explainBreach(ctx, { no: parsed.no, actor: msg.from, text, target }), () => `已记录 #${parsed.no} 的超时说明`);
+};

@@ -8,9 +8,10 @@ import { completeInspection, inspectionTick } from '../inspections/run.js';
 import { log } from '../log.js';
 import type { Feature, FeatureFactory, ServiceContext } from '../service.js';
 import { messengerFor } from '../wecom/feature.js';
-import { dailyDigestHandler, monthlyReportHandler } from './commands.js';
+import { dailyDigestHandler, explainBreachHandler, monthlyReportHandler, signMonthHandler, withdrawSignoffHandler } from './commands.js';
 import { ReportRun, sendDueDigests } from './digest-job.js';
 import { reportRoutes } from './routes.js';
+import { RecordSignoff } from './signoff.js';
 
 export const REPORTS_TICK_JOB = 'reports:tick';
 
@@ -48,6 +49,9 @@ export const reportsFeature: FeatureFactory = (ctx): Feature => {
       ctx.scheduler.agenda.define(REPORTS_TICK_JOB, async () => runReportsTick(ctx));
       registerCommand('日报', dailyDigestHandler);
       registerCommand('月报', monthlyReportHandler);
+      registerCommand('月报签收', signMonthHandler);
+      registerCommand('月报撤回', withdrawSignoffHandler);
+      registerCommand('超时说明', explainBreachHandler);
       unsubscribe = onChecklistDone(async (result) => {
         if (result.ref && ctx.bots.has(result.bot)) await completeInspection(inspectionDepsFor(ctx), result);
       });

@@ -13,6 +13,8 @@ export const STATUS_NAME: Record<string, string> = {
   resolved: '待确认',
   closed: '已关闭',
   cancelled: '已取消',
+  withdrawn: '已撤销',
+  referred: '已转信息科',
 };
 
 export function systemName(bot: BotConfig, id: string): string {

@@ -6,6 +6,7 @@ import { requireAdmin } from '../http/auth.js';
 import { HttpError } from '../http/middleware/errors.js';
 import { log } from '../log.js';
 import type { ServiceContext } from '../service.js';
+import { directoryFor } from '../wecom/feature.js';
 import { MONTH_PATTERN } from './month.js';
 import { recordsCsv, recordsWorkbook, slaReport } from './service.js';
 
@@ -62,7 +63,7 @@ export function reportRoutes(ctx: ServiceContext): Router {
   });
   router.get('/records.xlsx', async (k) => {
     const { bot, month } = parseReportParams(k.query, ctx.bots);
-    const buf = await recordsWorkbook(bot, month, ctx.clock.now());
+    const buf = await recordsWorkbook(bot, month, ctx.clock.now(), directoryFor(ctx));
     k.set('Content-Disposition', attachment(`records-${bot.id}-${month}.xlsx`, `维护记录-${bot.id}-${month}.xlsx`));
     k.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
     k.body = buf;
@@ -70,7 +71,7 @@ export function reportRoutes(ctx: ServiceContext): Router {
   });
   router.get('/records.csv', async (k) => {
     const { bot, month } = parseReportParams(k.query, ctx.bots);
-    const csv = await recordsCsv(bot, month, ctx.clock.now());
+    const csv = await recordsCsv(bot, month, ctx.clock.now(), directoryFor(ctx));
     k.set('Content-Disposition', attachment(`records-${bot.id}-${month}.csv`, `维护记录-${bot.id}-${month}.csv`));
     k.type = 'text/csv; charset=utf-8';
     k.body = csv;

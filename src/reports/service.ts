@@ -7,6 +7,9 @@ import { loadCreatedBetween, loadForDigest } from './load.js';
 import { monthRange } from './month.js';
 import { buildSlaReport, type SlaReport } from './sla-report.js';
 import type { Timeline } from './timeline.js';
+import type { Directory } from '../people/directory.js';
+import { buildPack, type RecordPack, userIdsOf } from './pack.js';
+import { signoffOf } from './signoff.js';
 import { buildRecordsCsv, buildWorkbook } from './workbook.js';
 
 export interface MonthData {
@@ -29,20 +32,26 @@ export async function slaReport(bot: BotConfig, month: string, asOf: Date): Prom
   return (await monthData(bot, month, asOf)).report;
 }
 
-export async function recordsWorkbook(bot: BotConfig, month: string, asOf: Date): Promise<Buffer> {
+/**
+ * The month's acceptance pack at `now`: while a sign-off stands the record is taken as it stood at the
+ * sign-off (a signed record does not change under the signer), otherwise as of now.
+ */
+export async function recordPack(bot: BotConfig, month: string, now: Date, directory: Directory): Promise<RecordPack> {
+  const signoff = await signoffOf(bot.id, month, now);
+  const asOf = signoff.signed ? signoff.signed.at : now;
   const { report, timelines } = await monthData(bot, month, asOf);
-  return buildWorkbook(bot, report, timelines, asOf);
+  const ids = userIdsOf(timelines);
+  const people = await directory.people(bot, ids);
+  return buildPack({ bot, month, report, timelines, people, asOf, generatedAt: now, signoff });
 }
 
-export async function recordsCsv(bot: BotConfig, month: string, asOf: Date): Promise<string> {
-  const range = monthRange(month);
-  if (!range) throw new Error(`bad month ${month}`);
-  const records = await loadCreatedBetween(bot.id, range.start, range.end, asOf);
-  return buildRecordsCsv(
-    bot,
-    records.map((r) => r.timeline),
-    asOf,
-  );
+export async function recordsWorkbook(bot: BotConfig, month: string, now: Date, directory: Directory): Promise<Buffer> {
+  return buildWorkbook(await recordPack(bot, month, now, directory));
+}
+
+/** The 维护记录 sheet as CSV, the same rows as the workbook's. */
+export async function recordsCsv(bot: BotConfig, month: string, now: Date, directory: Directory): Promise<string> {
+  return buildRecordsCsv((await recordPack(bot, month, now, directory)).rows);
 }
 
 /** The digest sent at `now`: the previous local day and the state now. */

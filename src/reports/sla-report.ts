@@ -9,7 +9,7 @@ import type { Level } from '../tickets/types.js';
 import { toIso } from '../time.js';
 import { mean, median, minutes1, percentile, rate4 } from './stats.js';
 import { type Outcome, outcomes, TARGETS } from './targets.js';
-import { counts, isResolved, type Timeline } from './timeline.js';
+import { closedHow, counts, isResolved, type Timeline } from './timeline.js';
 
 export interface Stat {
   met: number;
@@ -75,6 +75,9 @@ export interface SlaReport {
     ratings: number;
     cancelled: number;
     merged: number;
+    /** Added: withdrawn by the reporter (撤销) and referred to the 信息科 (转信息科); neither is in the figures. */
+    withdrawn: number;
+    referred: number;
   };
   byLevel: LevelBlock[];
   aggregate: { levels: number[]; within24h: AggregateRate; within72h: AggregateRate };
@@ -178,8 +181,10 @@ export function buildSlaReport(input: SlaReportInput): SlaReport {
       autoClosed: rows.filter((r) => r.t.autoClosed).length,
       reopened: rows.filter((r) => r.t.reopened > 0).length,
       ratings: ratings.length,
-      cancelled: all.filter((t) => t.status === 'cancelled' && t.mergedInto === null).length,
+      cancelled: all.filter((t) => closedHow(t) === 'cancelled').length,
       merged: all.filter((t) => t.mergedInto !== null).length,
+      withdrawn: all.filter((t) => closedHow(t) === 'withdrawn').length,
+      referred: all.filter((t) => closedHow(t) === 'referred').length,
     },
     byLevel: LEVELS.map((level) => {
       const mine = rows.filter((r) => r.t.level === level);

@@ -37,6 +37,37 @@ export interface Interval {
   to: Date | null;
 }
 
+/** One step of the fix history: every resolution, rejection and reopening, in log order. */
+export interface HistoryEntry {
+  kind: 'resolved' | 'rejected' | 'reopened';
+  at: Date;
+  by: string;
+  /** Resolutions: the repair record given with this resolution. */
+  cause: string | null;
+  action: string | null;
+  /** Rejections: why the reporter said it is not fixed. */
+  reason: string | null;
+}
+
+/** An engineer's explanation of a missed deadline (`超时说明 5 等待厂家备件`, event `explained`). */
+export interface Explanation {
+  /** The target explained; null = every breached target of the ticket. */
+  target: string | null;
+  at: Date;
+  by: string;
+  text: string;
+}
+
+/**
+ * How a ticket left the queue, for the record: confirmed by a person, auto-closed after the confirmation window,
+ * withdrawn by its reporter (撤销), cancelled by a lead, merged into another ticket as a duplicate report,
+ * referred to the hospital's 信息科 (outside the vendor's SLA); null while still open.
+ */
+export type ClosedHow = 'confirmed' | 'auto_closed' | 'withdrawn' | 'cancelled' | 'merged' | 'referred';
+
+/** Statuses the record knows beyond the ticket model's (added by the withdrawal and referral features). */
+export type RecordStatus = TicketStatus | 'withdrawn' | 'referred';
+
 export interface BreachMark {
   target: string;
   at: Date;
@@ -53,7 +84,7 @@ export interface Timeline {
   department: string | null;
   reporter: { userid: string; name: string };
   assignee: { userid: string; name: string } | null;
-  status: TicketStatus;
+  status: RecordStatus;
   /** First claim: stops the response clock. */
   claimedAt: Date | null;
   /** Last dispatch and the first arrival after it: the on-site clock. */
@@ -75,6 +106,17 @@ export interface Timeline {
   pauses: Interval[];
   breaches: BreachMark[];
   repair: { cause: string; action: string; mode: 'onsite' | 'remote' | null };
+  /** Every resolve / reject / reopen with its time, cause and action (the record shows them all). */
+  history: HistoryEntry[];
+  /** People who reported this fault: the first reporter plus every linked report of a new person. */
+  reporterCount: number;
+  ratingComment: string | null;
+  /** Withdrawn by the reporter (撤销): out of the SLA figures, counted apart from cancellations. */
+  withdrawnAt: Date | null;
+  /** Passed to the hospital's 信息科 (转信息科): outside the vendor's SLA. */
+  referredAt: Date | null;
+  referredTo: string | null;
+  explanations: Explanation[];
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
@@ -132,6 +174,13 @@ export function foldTimeline(ticket: ReportTicket, events: ReportEvent[], asOf?:
     pauses: [],
     breaches: [],
     repair: { cause: ticket.repair?.cause ?? '', action: ticket.repair?.action ?? '', mode: ticket.repair?.mode ?? null },
+    history: [],
+    reporterCount: 1,
+    ratingComment: null,
+    withdrawnAt: null,
+    referredAt: null,
+    referredTo: null,
+    explanations: [],
   };
   const state: FoldState = { beforePause: 'claimed' };
   for (const e of sorted) apply(t, e, state);
@@ -141,7 +190,7 @@ export function foldTimeline(ticket: ReportTicket, events: ReportEvent[], asOf?:
 
 /** What the fold remembers between events: the status a resume returns to. */
 interface FoldState {
-  beforePause: TicketStatus;
+  beforePause: RecordStatus;
 }
 
 function apply(t: Timeline, e: ReportEvent, state: FoldState): void {
@@ -174,21 +223,26 @@ function apply(t: Timeline, e: ReportEvent, state: FoldState): void {
       t.status = state.beforePause;
       break;
     }
-    case 'resolved':
+    case 'resolved': {
       t.resolvedAt = e.at;
       t.resolutions += 1;
       t.status = 'resolved';
+      const given = repairOf(e.repair ?? e, { cause: '', action: '', mode: null });
       t.repair = repairOf(e.repair ?? e, t.repair);
+      t.history.push({ kind: 'resolved', at: e.at, by: e.actor, cause: given.cause || null, action: given.action || null, reason: null });
       break;
+    }
     case 'rejected':
     case 'reopened':
       if (t.status === 'resolved') t.reopened += 1;
       t.resolvedAt = null;
       t.status = 'claimed';
+      t.history.push({ kind: e.type, at: e.at, by: e.actor, cause: null, action: null, reason: str(e.reason) });
       break;
     case 'confirmed':
       t.confirmedAt = e.at;
       t.rating = num(e.rating) ?? t.rating;
+      t.ratingComment = str(e.comment) ?? t.ratingComment;
       if (e.auto !== true && e.actor !== 'system') t.confirmedBy = e.actor;
       else t.autoClosed = true;
       break;
@@ -198,14 +252,39 @@ function apply(t: Timeline, e: ReportEvent, state: FoldState): void {
       if (e.auto === true || e.actor === 'system') t.autoClosed = t.confirmedBy === null;
       break;
     case 'cancelled':
-      t.cancelledAt = e.at;
-      t.status = 'cancelled';
+      // A reporter's 撤销 may be stored as a cancellation marked `withdrawn`: it is still a withdrawal.
+      if (e.withdrawn === true) {
+        t.withdrawnAt = e.at;
+        t.status = 'withdrawn';
+      } else {
+        t.cancelledAt = e.at;
+        t.status = 'cancelled';
+      }
       break;
+    case 'withdrawn':
+      t.withdrawnAt = e.at;
+      t.status = 'withdrawn';
+      break;
+    case 'referred':
+      t.referredAt ??= e.at;
+      t.referredTo = str((e.to as { userid?: unknown } | undefined)?.userid) ?? str(e.to) ?? t.referredTo;
+      t.status = 'referred';
+      break;
+    case 'explained': {
+      const text = str(e.text);
+      if (text) t.explanations.push({ target: str(e.target), at: e.at, by: e.actor, text });
+      break;
+    }
     case 'merged': {
       const into = num(e.into) ?? num(e.parentNo);
       if (into !== null && into !== t.no) t.mergedInto = into;
+      // A report linked to this ticket: one more reporter unless the same person reported again.
+      if (e.reporter && e.counted !== false) t.reporterCount += 1;
       break;
     }
+    case 'linked':
+      if (e.counted !== false) t.reporterCount += 1;
+      break;
     case 'level_changed':
       t.level = asLevel(e.to) ?? asLevel(e.level) ?? t.level;
       break;
@@ -228,9 +307,24 @@ function repairOf(v: unknown, prev: Timeline['repair']): Timeline['repair'] {
   };
 }
 
-/** Counted in SLA figures: not cancelled, not a duplicate merged into another ticket. */
+/**
+ * Counted in the vendor's SLA figures: not cancelled, not withdrawn by the reporter, not a duplicate merged into
+ * another ticket, and not referred to the hospital's 信息科 (their own hardware and network are outside the
+ * maintenance contract, seeds 000/001).
+ */
 export function counts(t: Timeline): boolean {
-  return t.status !== 'cancelled' && t.mergedInto === null;
+  return t.status !== 'cancelled' && t.withdrawnAt === null && t.mergedInto === null && t.referredAt === null;
+}
+
+/** How the ticket left the queue (see ClosedHow); null while it is still open or awaiting confirmation. */
+export function closedHow(t: Timeline): ClosedHow | null {
+  if (t.mergedInto !== null) return 'merged';
+  if (t.withdrawnAt !== null) return 'withdrawn';
+  if (t.status === 'cancelled') return 'cancelled';
+  if (t.referredAt !== null) return 'referred';
+  if (t.confirmedBy !== null) return 'confirmed';
+  if (t.autoClosed) return 'auto_closed';
+  return null;
 }
 
 export const isResolved = (t: Timeline): boolean => t.resolvedAt !== null;

@@ -34,6 +34,7 @@ export const EVENT_WORDS: Record<EventType, string> = {
   breached: '超时',
   cancelled: '取消',
   closed: '关闭',
+  explained: '超时说明',
 };
 
 export function levelWords(level: number): string {

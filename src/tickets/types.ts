@@ -32,6 +32,8 @@ export const EVENT_TYPES = [
   'breached',
   'cancelled',
   'closed',
+  /** An engineer's explanation of a missed deadline (超时说明). */
+  'explained',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -39,6 +39,8 @@ export const EXPECTED_SLA = {
     ratings: 8,
     cancelled: 1,
     merged: 1,
+    withdrawn: 0,
+    referred: 0,
   },
   byLevel: [
     {

@@ -7,6 +7,7 @@ export { type ClaimTicketInput, claimTicket } from './claim-ticket.js';
 export { type ConfirmTicketInput, confirmTicket } from './confirm-ticket.js';
 export { type CreateTicketInput, createTicket } from './create-ticket.js';
 export { type DispatchOnsiteInput, dispatchOnsite } from './dispatch-onsite.js';
+export { type ExplainBreachInput, explainBreach } from './explain-breach.js';
 export { type MergeIntoTicketInput, mergeIntoTicket } from './merge-into-ticket.js';
 export { type PauseTicketInput, pauseTicket } from './pause-ticket.js';
 export { type RecordBreachInput, recordBreach } from './record-breach.js';
