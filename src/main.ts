@@ -1,15 +1,31 @@
+import { loadBots } from './config/bots.js';
 import { ConfigError } from './config/errors.js';
 import { loadEnv } from './config/env.js';
 import { features } from './features.js';
 import { log } from './log.js';
-import { startService } from './service.js';
+import { startWithPlayground } from './playground/demo.js';
+import { describeReceived } from './wecom/simulator/describe.js';
+import type { Received } from './wecom/simulator/simulator.js';
 
 process.env.TZ ||= 'Asia/Shanghai';
 
 async function main(): Promise<void> {
   const env = loadEnv();
   process.env.TZ = env.TZ;
-  const service = await startService({ env, features });
+  const bots = loadBots(env.BOTS_DIR);
+  const service = await startWithPlayground({ env, bots, features });
+  if (service.demo) {
+    // What "WeCom" received, one readable line each (SIM_LOG=text adds the message text; off by default: privacy).
+    const withText = process.env.SIM_LOG === 'text';
+    service.demo.sim.on('received', (r: Received) => {
+      if (r.kind !== 'gettoken') process.stdout.write(`${describeReceived(r, { withText })}\n`);
+    });
+    const { port } = service.service.server.address() as { port: number };
+    const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+    process.stdout.write(`open http://${host.includes(':') ? `[${host}]` : host}:${port}/playground\n`);
+  } else {
+    log.info({ reason: service.mode.reason }, 'playground off');
+  }
   let exiting = false;
   const shutdown = (signal: string) => {
     if (exiting) return;

@@ -27,6 +27,8 @@ export interface Feature {
   init?(): Promise<void> | void;
   /** Runs after the scheduler started and the HTTP server listens. */
   start?(): Promise<void> | void;
+  /** Runs first on stop, before the HTTP server waits for open requests: end long-lived responses (SSE streams). */
+  drain?(): void;
   stop?(): Promise<void> | void;
 }
 
@@ -90,6 +92,7 @@ export async function startService(opts: ServiceOptions = {}): Promise<Service> 
   let stopping: Promise<void> | undefined;
   const stopOnce = async () => {
     // Order matters: stop taking requests, let jobs and workers finish, then close the database.
+    for (const f of features) f.drain?.();
     await new Promise<void>((res) => {
       server.close(() => res());
       server.closeIdleConnections();

@@ -10,6 +10,7 @@ import {
   type InspectionPlan,
   type RecordConfig,
 } from '../reports/config.js';
+import { type PlaygroundConfig, playgroundSchema } from '../playground/config.js';
 import { rosterSchema, type RosterConfig } from '../roster/config.js';
 import { calendarSchema, escalationSchema, slaSchema, type CalendarConfig, type EscalationConfig, type SlaPolicy } from '../sla/config.js';
 import { ticketsSchema, type TicketsConfig } from '../tickets/config.js';
@@ -37,6 +38,8 @@ export interface BotConfig {
   directory: DirectoryConfig;
   /** The title block of the monthly maintenance record (hospital, contract, vendor, service period). */
   record: RecordConfig;
+  /** Demo reporters and the group shown by /playground (defaults: no reporters, group `wr_demo`). */
+  playground: PlaygroundConfig;
 }
 
 export const botSchema = {
@@ -59,6 +62,7 @@ export const botSchema = {
     inspections: inspectionsSchema,
     directory: directorySchema,
     record: recordSchema,
+    playground: playgroundSchema,
   },
 } as const;
 

@@ -14,6 +14,8 @@ export interface Env {
   WECOM_MAX_SKEW_S: number;
   BOTS_DIR: string;
   FLOWS_DIR: string;
+  /** `auto` (default): the playground and its in-process WeCom simulator run only with the demo credentials; `on`, `off`. */
+  PLAYGROUND: 'auto' | 'on' | 'off';
 }
 
 const schema = {
@@ -30,6 +32,7 @@ const schema = {
     WECOM_MAX_SKEW_S: { type: 'integer', minimum: 0, default: 3600 },
     BOTS_DIR: { type: 'string', minLength: 1, default: './bots' },
     FLOWS_DIR: { type: 'string', minLength: 1, default: './flows' },
+    PLAYGROUND: { enum: ['auto', 'on', 'off'], default: 'auto' },
   },
 } as const;
 
