@@ -26,7 +26,13 @@ function lines(child: ReturnType<typeof spawnEntry>['child']) {
       if (hit) return Promise.resolve(hit);
       return new Promise((res, rej) => {
         const t = setTimeout(() => rej(new Error(`no stdout line matching ${re} within ${ms} ms`)), ms);
-        waiters.push({ re, res: (l) => (clearTimeout(t), res(l)) });
+        waiters.push({
+          re,
+          res: (l) => {
+            clearTimeout(t);
+            res(l);
+          },
+        });
       });
     },
   };
