@@ -12,6 +12,8 @@ export interface Env {
   LOG_LEVEL: string;
   WECOM_API_BASE: string;
   WECOM_MAX_SKEW_S: number;
+  /** Long connection: how long an instance holds a bot's connection lease without renewing it (ms). */
+  WECOM_LEASE_MS: number;
   BOTS_DIR: string;
   FLOWS_DIR: string;
   /** `auto` (default): the playground and its in-process WeCom simulator run only with the demo credentials; `on`, `off`. */
@@ -30,6 +32,7 @@ const schema = {
     LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     WECOM_API_BASE: { type: 'string', pattern: '^https?://', default: 'https://qyapi.weixin.qq.com' },
     WECOM_MAX_SKEW_S: { type: 'integer', minimum: 0, default: 3600 },
+    WECOM_LEASE_MS: { type: 'integer', minimum: 300, maximum: 600000, default: 8000 },
     BOTS_DIR: { type: 'string', minLength: 1, default: './bots' },
     FLOWS_DIR: { type: 'string', minLength: 1, default: './flows' },
     PLAYGROUND: { enum: ['auto', 'on', 'off'], default: 'auto' },

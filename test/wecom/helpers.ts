@@ -24,7 +24,7 @@ export function testBots(): Map<string, BotConfig> {
     corpId: SAMPLE.corpId,
     secret: 'sample-secret',
     app: { token: SAMPLE.token, encodingAesKey: SAMPLE.aesKey },
-    aibot: { token: SAMPLE.token, encodingAesKey: SAMPLE.aesKey },
+    aibot: { ...demo.wecom.aibot, token: SAMPLE.token, encodingAesKey: SAMPLE.aesKey },
     webhookKey: 'sample-webhook-key',
     allowedChats: [],
   };
