@@ -6,6 +6,7 @@ import { decrypt, encrypt, getSignature } from '@wecom/crypto';
 import type { BotConfig } from '../../config/bots.js';
 import { type Clock, systemClock } from '../../clock.js';
 import { parseXmlFields } from '../parse.js';
+import { AibotSocketSide, type SocketKind } from './longconn.js';
 
 export type SimKind =
   | 'gettoken'
@@ -15,7 +16,8 @@ export type SimKind =
   | 'webhook/send'
   | 'response_url'
   | 'user/get'
-  | 'department/get';
+  | 'department/get'
+  | SocketKind;
 
 /** A member of the fake corp's directory (what `user/get` answers). */
 export interface SimPerson {
@@ -126,12 +128,22 @@ export class WecomSimulator extends EventEmitter {
   private seq = 0;
   private logSeq = 0;
   url = '';
+  /** The smart bot's long-connection endpoint (`ws://…`, same port as `url`): point `wecom.aibot.wsUrl` here. */
+  wsUrl = '';
+  /** WeCom's side of the long connection (bots in `longConnection` mode get their callbacks as frames). */
+  readonly longConnection: AibotSocketSide;
 
   constructor(private readonly opts: SimulatorOptions) {
     super();
     this.bots = new Map([...opts.bots].map((b) => [b.id, b]));
     this.clock = opts.clock ?? systemClock;
     this.tokenTtlS = opts.tokenTtlS ?? 7200;
+    this.longConnection = new AibotSocketSide({
+      bots: this.bots,
+      clock: this.clock,
+      record: (r) => this.record(r),
+      takeFault: (kind) => this.takeFault(kind),
+    });
     this.people = new Map((opts.people ?? DEMO_PEOPLE).map((p) => [p.userid, p]));
     this.departments = opts.departments ?? DEMO_DEPARTMENTS;
   }
@@ -148,12 +160,14 @@ export class WecomSimulator extends EventEmitter {
       });
     });
     this.server = server;
+    this.longConnection.attach(server);
     await new Promise<void>((res, rej) => {
       server.once('error', rej);
       server.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', () => res());
     });
     const { port } = server.address() as AddressInfo;
     this.url = `http://${this.opts.host ?? '127.0.0.1'}:${port}`;
+    this.wsUrl = `ws://${this.opts.host ?? '127.0.0.1'}:${port}`;
     return this.url;
   }
 
@@ -161,6 +175,7 @@ export class WecomSimulator extends EventEmitter {
     const s = this.server;
     if (!s) return;
     this.server = undefined;
+    this.longConnection.close();
     s.closeAllConnections();
     await new Promise<void>((res) => s.close(() => res()));
   }
@@ -366,7 +381,11 @@ export class WecomSimulator extends EventEmitter {
     return `${this.url}/cgi-bin/aibot/response?response_code=${code}`;
   }
 
-  /** Posts any smart-bot JSON payload, encrypted and signed, and decrypts the passive reply. */
+  /**
+   * Posts any smart-bot JSON payload, encrypted and signed, and decrypts the passive reply. A bot in
+   * `longConnection` mode gets it as a frame on its WebSocket instead (serviceUrl unused); a card click then
+   * waits up to WeCom's 5 s for the `aibot_respond_update_msg` and returns it as the reply.
+   */
   async sendAibot(a: {
     bot: string;
     serviceUrl: string;
@@ -375,6 +394,14 @@ export class WecomSimulator extends EventEmitter {
     nonce?: string;
   }): Promise<CallbackResult> {
     const bot = this.bot(a.bot);
+    if (bot.wecom.aibot.mode === 'longConnection') {
+      // Over the long connection the answer goes back on the socket with the frame's req_id, not a response_url.
+      const { response_url: _unused, ...body } = a.payload;
+      const reqId = this.longConnection.push(bot.id, body);
+      const event = (a.payload.event as { eventtype?: string } | undefined)?.eventtype;
+      const reply = event === 'template_card_event' ? await this.longConnection.waitForUpdate(reqId) : null;
+      return { status: 200, body: '', reply };
+    }
     return this.post(a.serviceUrl, `/wecom/${bot.id}/aibot`, bot.wecom.aibot, '', a.payload, a, (enc) => JSON.stringify({ encrypt: enc }));
   }
 
