@@ -19,6 +19,14 @@ export interface ServiceContext {
   scheduler: Scheduler;
 }
 
+/** One part a feature adds to `GET /healthz`, e.g. `{name: 'wecom', value: {demo: 'connected'}, ok: true}`. */
+export interface HealthPart {
+  name: string;
+  value: unknown;
+  /** False turns the whole answer into 503 `degraded`. */
+  ok: boolean;
+}
+
 /** A feature plugged into the service: its routes, and what it starts and stops with the process. */
 export interface Feature {
   name: string;
@@ -30,6 +38,8 @@ export interface Feature {
   /** Runs first on stop, before the HTTP server waits for open requests: end long-lived responses (SSE streams). */
   drain?(): void;
   stop?(): Promise<void> | void;
+  /** Its part of /healthz (null: nothing to report). */
+  health?(): Promise<HealthPart | null>;
 }
 
 export type FeatureFactory = (ctx: ServiceContext) => Feature;
@@ -77,7 +87,11 @@ export async function startService(opts: ServiceOptions = {}): Promise<Service> 
   await scheduler.start();
 
   const app = createApp([
-    healthRoutes({ db: () => pingDb(), scheduler: () => scheduler.isUp() }),
+    healthRoutes({
+      db: () => pingDb(),
+      scheduler: () => scheduler.isUp(),
+      parts: async () => (await Promise.all(features.map((f) => f.health?.() ?? null))).filter((p) => p !== null),
+    }),
     ...features.flatMap((f) => f.routers ?? []),
   ]);
   const server = await new Promise<Server>((res, rej) => {

@@ -104,6 +104,7 @@ export function createBotFeature(ctx: ServiceContext, opts: BotFeatureOptions = 
       unsubscribe?.();
       await wecom.stop?.();
     },
+    health: () => wecom.health?.() ?? Promise.resolve(null),
   };
 }
 

@@ -3,6 +3,8 @@ import { Directory, DirectoryEntry, offlineDirectory } from '../people/directory
 import type { Feature, FeatureFactory, ServiceContext } from '../service.js';
 import { WecomClient } from './client.js';
 import { Inbox, InboxModel } from './inbox.js';
+import { type LongConnectionTuning, LongConnections } from './longconn/index.js';
+import { admitFrame } from './longconn/receive.js';
 import { OutboxMessenger } from './messenger.js';
 import { Outbox, OutboxModel } from './outbox.js';
 import { RateLimiter, RateModel } from './rate-limit.js';
@@ -23,6 +25,8 @@ export interface WecomTuning {
   cardTimeoutMs?: number;
   busyDelayMs?: number;
   maxAttempts?: number;
+  /** Long-connection timings (lease, heartbeat, backoff, health threshold); the lease defaults to WECOM_LEASE_MS. */
+  longConnection?: LongConnectionTuning;
 }
 
 export interface WecomFeature extends Feature {
@@ -31,6 +35,8 @@ export interface WecomFeature extends Feature {
   inbox: Inbox;
   client: WecomClient;
   directory: Directory;
+  /** The smart bot's long-connection receiver (no links when every bot is in callback mode). */
+  longConnections: LongConnections;
 }
 
 const registry = new WeakMap<ServiceContext, Messenger>();
@@ -59,10 +65,20 @@ export function messengerFor(ctx: ServiceContext): Messenger {
 /** Verified callbacks in (inbox), durable messages out (outbox), with a pluggable message handler. */
 export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning: WecomTuning = {}): WecomFeature {
   const client = new WecomClient(ctx.env.WECOM_API_BASE.replace(/\/+$/, ''), ctx.clock, tuning.httpTimeoutMs);
+  // The long connection is a second receiver beside the callback routes: same inbox in, same outbox out.
+  const longConnections = new LongConnections(
+    ctx.bots.values(),
+    {
+      onFrame: (bot, frame) => admitFrame(bot, frame, inbox, ctx.clock),
+      onUp: () => outbox.kick(),
+    },
+    { leaseMs: ctx.env.WECOM_LEASE_MS, ...tuning.longConnection },
+  );
   const outbox = new Outbox(ctx.bots, ctx.clock, client, new RateLimiter(ctx.clock), {
     pollMs: tuning.pollMs,
     busyDelayMs: tuning.busyDelayMs,
     maxAttempts: tuning.maxAttempts,
+    socket: { connectedBots: () => longConnections.connectedBots(), send: (bot, p) => longConnections.send(bot, p as never) },
   });
   const messenger = new OutboxMessenger(ctx.bots, outbox, ctx.clock);
   const directory = new Directory({ clock: ctx.clock, client, limiter: new RateLimiter(ctx.clock) });
@@ -77,6 +93,10 @@ export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning:
     const card = await deps.onCardEvent(msg);
     if (card && msg.channel === 'app' && msg.event?.responseCode) {
       await messenger.updateCard(msg.bot, msg.event.responseCode, card, { idempotencyKey: `card:${msg.id}` });
+      return null;
+    }
+    if (card && msg.channel === 'aibot' && msg.reqId) {
+      await messenger.updateAibotCard(msg, card, { idempotencyKey: `card:${msg.id}` });
       return null;
     }
     return card;
@@ -98,6 +118,7 @@ export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning:
     inbox,
     client,
     directory,
+    longConnections,
     routers: [
       wecomRoutes({
         bots: ctx.bots,
@@ -114,17 +135,26 @@ export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning:
         OutboxModel.createIndexes(),
         RateModel.createIndexes(),
         DirectoryEntry.createIndexes(),
+        longConnections.init(),
       ]);
       definePruneJob(ctx.scheduler.agenda, ctx.clock);
     },
     async start() {
       inbox.start();
       outbox.start();
+      longConnections.start();
       await ctx.scheduler.agenda.every('1 hour', PRUNE_JOB);
     },
     async stop() {
+      // The socket first: no new frames, and the lease goes to a standby instance at once.
+      await longConnections.stop();
       await inbox.stop();
       await outbox.stop();
+    },
+    async health() {
+      if (!longConnections.bots().length) return null;
+      const states = await longConnections.states();
+      return { name: 'wecom', value: states, ok: Object.values(states).every((s) => s !== 'down') };
     },
   };
 }

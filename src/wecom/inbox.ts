@@ -18,6 +18,9 @@ export interface InboxDoc {
   text: string;
   event?: InboundMessage['event'];
   responseUrl?: string;
+  /** Long connection: the callback frame's req_id (answered with aibot_respond_msg / welcome / update). */
+  reqId?: string;
+  /** The one passive answer (response_url, or the req_id's respond frame) has been taken. */
   responseUrlUsed?: boolean;
   imageUrl?: string;
   receivedAt: Date;
@@ -42,6 +45,7 @@ const inboxSchema = new Schema<InboxDoc>(
     text: { type: String, default: '' },
     event: { type: Schema.Types.Mixed },
     responseUrl: String,
+    reqId: String,
     responseUrlUsed: { type: Boolean, default: false },
     imageUrl: String,
     receivedAt: { type: Date, required: true },
@@ -72,6 +76,7 @@ export function toMessage(d: InboxDoc): InboundMessage {
     text: d.text,
     ...(d.event ? { event: d.event } : {}),
     ...(d.responseUrl ? { responseUrl: d.responseUrl } : {}),
+    ...(d.reqId ? { reqId: d.reqId } : {}),
     ...(d.imageUrl ? { imageUrl: d.imageUrl } : {}),
     receivedAt: d.receivedAt,
   };
@@ -83,7 +88,10 @@ export interface InboxOptions {
   leaseMs?: number;
 }
 
-type NewEntry = Omit<InboxDoc, '_id' | 'attempts' | 'nextAttemptAt' | 'leaseUntil' | 'lastError' | 'processedAt' | 'responseUrlUsed'>;
+export type NewEntry = Omit<
+  InboxDoc,
+  '_id' | 'attempts' | 'nextAttemptAt' | 'leaseUntil' | 'lastError' | 'processedAt' | 'responseUrlUsed'
+>;
 
 /**
  * The durable inbox: a verified callback is stored (unique per bot, channel and dedupe key) before it is

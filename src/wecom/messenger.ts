@@ -7,6 +7,12 @@ import type { InboundMessage, Messenger, OutboundContent, SendOptions } from './
 
 /** response_url lives one hour; leave a margin for the queue. */
 const RESPONSE_URL_TTL_MS = 55 * 60_000;
+/**
+ * A long-connection req_id is answered on the socket only while fresh: WeCom ends a stream 6 min after it starts
+ * (errcode 846608) and answers welcome and card-update frames only within 5 s. Later answers are proactive sends.
+ */
+const SOCKET_REPLY_TTL_MS = 5 * 60_000;
+const SOCKET_EVENT_TTL_MS = 5000;
 
 /** Builds WeCom request bodies from OutboundContent and puts them in the outbox. */
 export class OutboxMessenger implements Messenger {
@@ -24,7 +30,8 @@ export class OutboxMessenger implements Messenger {
 
   async reply(msg: InboundMessage, content: OutboundContent, opts: SendOptions = {}): Promise<string[]> {
     const bot = this.bot(msg.bot);
-    if (msg.channel === 'aibot' && msg.responseUrl && (await this.takeResponseUrl(msg))) {
+    if (msg.channel === 'aibot' && msg.reqId) return this.replyOnSocket(bot, msg, content, opts);
+    if (msg.channel === 'aibot' && msg.responseUrl && (await this.takeResponseUrl(msg, RESPONSE_URL_TTL_MS))) {
       const item = responseUrlItem(msg, content);
       if (item) {
         item.fallback = this.fallbackItems(bot, msg, content)[0];
@@ -34,9 +41,38 @@ export class OutboxMessenger implements Messenger {
     return this.outbox.enqueue(bot.id, this.fallbackItems(bot, msg, content), opts.idempotencyKey);
   }
 
-  /** response_url is single-use: the first reply to a message takes it atomically, later ones fall back. */
-  private async takeResponseUrl(msg: InboundMessage): Promise<boolean> {
-    if (this.clock.now().getTime() - msg.receivedAt.getTime() > RESPONSE_URL_TTL_MS) return false;
+  /**
+   * Long connection: the first answer to a frame goes back with its req_id (a finished stream, the welcome for
+   * enter_chat, a card); later answers, stale ones and a refused req_id (846605/846608, via the fallback) become
+   * proactive `aibot_send_msg` frames to the same chat. All of it waits in the outbox for the socket's holder.
+   */
+  private async replyOnSocket(bot: BotConfig, msg: InboundMessage, content: OutboundContent, opts: SendOptions): Promise<string[]> {
+    const proactive = socketSendItems(msg, content);
+    const welcome = msg.type === 'event' && msg.event?.name === 'enter_chat';
+    if (await this.takeResponseUrl(msg, welcome ? SOCKET_EVENT_TTL_MS : SOCKET_REPLY_TTL_MS)) {
+      const item = socketReplyItem(msg, content, welcome);
+      if (item) {
+        if (proactive.length === 1) item.fallback = proactive[0];
+        return this.outbox.enqueue(bot.id, [item], opts.idempotencyKey);
+      }
+    }
+    return this.outbox.enqueue(bot.id, proactive, opts.idempotencyKey);
+  }
+
+  /** Long connection: a clicked card is replaced through `aibot_respond_update_msg` with the click's req_id (5 s). */
+  updateAibotCard(msg: InboundMessage, card: object, opts: SendOptions = {}): Promise<string[]> {
+    const bot = this.bot(msg.bot);
+    const payload = {
+      cmd: 'aibot_respond_update_msg',
+      reqId: msg.reqId,
+      body: { response_type: 'update_template_card', template_card: card },
+    };
+    return this.outbox.enqueue(bot.id, [{ kind: 'aibot_ws', payload }], opts.idempotencyKey);
+  }
+
+  /** The one passive answer (response_url, or a req_id's respond frame) is taken atomically by the first reply. */
+  private async takeResponseUrl(msg: InboundMessage, ttlMs: number): Promise<boolean> {
+    if (this.clock.now().getTime() - msg.receivedAt.getTime() > ttlMs) return false;
     const res = await InboxModel.updateOne({ _id: msg.id, responseUrlUsed: { $ne: true } }, { $set: { responseUrlUsed: true } });
     return res.modifiedCount === 1;
   }
@@ -94,6 +130,38 @@ function responseUrlItem(msg: InboundMessage, content: OutboundContent): OutboxI
   const [first, ...rest] = splitUtf8(md, LIMITS.responseUrlMarkdown);
   if (rest.length) return null; // too long for one single-use call: let the fallback split it
   return { kind: 'response_url', url, payload: { msgtype: 'markdown', markdown: { content: first } } };
+}
+
+/** Where a proactive frame goes: the group's chatid, or the user's id for a 1:1 chat with the smart bot. */
+function socketChat(msg: InboundMessage): string {
+  return msg.chatType === 'group' && msg.chatId ? msg.chatId : msg.from.userid;
+}
+
+/** The first answer on the socket: a finished one-frame stream (markdown), a card, or the enter_chat welcome. */
+function socketReplyItem(msg: InboundMessage, content: OutboundContent, welcome: boolean): OutboxItem | null {
+  const payload = (cmd: string, body: Record<string, unknown>) => ({ kind: 'aibot_ws' as const, payload: { cmd, reqId: msg.reqId, body } });
+  if (content.type === 'card') {
+    const body = { msgtype: 'template_card', template_card: content.card };
+    return payload(welcome ? 'aibot_respond_welcome_msg' : 'aibot_respond_msg', body);
+  }
+  const md = content.type === 'markdown' ? content.markdown : content.text;
+  if (welcome) return payload('aibot_respond_welcome_msg', { msgtype: 'text', text: { content: md } });
+  const [first, ...rest] = splitUtf8(md, LIMITS.stream);
+  if (rest.length) return null; // too long for one frame: proactive parts instead
+  // One frame that opens and finishes the stream; the id is fixed now so a retried frame is the same stream.
+  return payload('aibot_respond_msg', { msgtype: 'stream', stream: { id: `s_${msg.id}`, finish: true, content: first } });
+}
+
+/** Proactive `aibot_send_msg` frames to the message's chat (markdown split at the stream limit, or a card). */
+function socketSendItems(msg: InboundMessage, content: OutboundContent): OutboxItem[] {
+  const chatid = socketChat(msg);
+  const item = (body: Record<string, unknown>): OutboxItem => ({
+    kind: 'aibot_ws',
+    payload: { cmd: 'aibot_send_msg', body: { chatid, ...body } },
+  });
+  if (content.type === 'card') return [item({ msgtype: 'template_card', template_card: content.card })];
+  const md = content.type === 'markdown' ? content.markdown : content.text;
+  return splitUtf8(md, LIMITS.stream).map((c) => item({ msgtype: 'markdown', markdown: { content: c } }));
 }
 
 function webhookItems(bot: BotConfig, content: OutboundContent): OutboxItem[] {

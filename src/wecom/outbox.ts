@@ -5,7 +5,16 @@ import { log } from '../log.js';
 import { type WecomClient, WecomApiError } from './client.js';
 import type { RateLimiter, RateRule } from './rate-limit.js';
 
-export type OutboxKind = 'app' | 'appchat' | 'webhook' | 'update_card' | 'response_url';
+export type OutboxKind = 'app' | 'appchat' | 'webhook' | 'update_card' | 'response_url' | 'aibot_ws';
+
+/**
+ * The smart bot's long connections, as the outbox needs them: `aibot_ws` items (payload = SocketPayload) are sent
+ * on the socket, only by the instance whose socket for that bot is up; elsewhere they wait in the outbox.
+ */
+export interface SocketSender {
+  connectedBots(): string[];
+  send(bot: string, payload: Record<string, unknown>): Promise<unknown>;
+}
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /** One API call's worth of message, stored before it is sent. */
@@ -74,6 +83,8 @@ export interface OutboxOptions {
   leaseMs?: number;
   /** Delay after a rate-limit answer (45009 …). */
   busyDelayMs?: number;
+  /** Long connections of this instance (absent: `aibot_ws` items are never claimed here). */
+  socket?: SocketSender;
 }
 
 /**
@@ -92,6 +103,7 @@ export class Outbox {
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
   private readonly busyDelayMs: number;
+  private readonly socket: SocketSender | undefined;
 
   constructor(
     private readonly bots: Map<string, BotConfig>,
@@ -104,6 +116,7 @@ export class Outbox {
     this.maxAttempts = opts.maxAttempts ?? 12;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.busyDelayMs = opts.busyDelayMs ?? 60_000;
+    this.socket = opts.socket;
   }
 
   /** Stores the items (in order); with an idempotency key a repeat returns the first call's ids. */
@@ -191,18 +204,27 @@ export class Outbox {
     }
   }
 
+  /** Long-connection items only where their bot's socket is up: they wait for the holder, never fail here. */
+  private sendable(): Record<string, unknown> {
+    const connected = this.socket?.connectedBots() ?? [];
+    return connected.length
+      ? { $or: [{ kind: { $ne: 'aibot_ws' } }, { kind: 'aibot_ws', bot: { $in: connected } }] }
+      : { kind: { $ne: 'aibot_ws' } };
+  }
+
   private async claim(): Promise<OutboxDoc | null> {
     const now = this.clock.now();
     const lease = new Date(now.getTime() + this.leaseMs);
+    const sendable = this.sendable();
     const pending = await OutboxModel.findOneAndUpdate(
-      { status: 'pending', nextAttemptAt: { $lte: now } },
+      { status: 'pending', nextAttemptAt: { $lte: now }, ...sendable },
       { $set: { status: 'sending', leaseUntil: lease } },
       { sort: { createdAt: 1, _id: 1 }, returnDocument: 'after' },
     ).lean<OutboxDoc>();
     if (pending) return pending;
     // A sender that died mid-send left its claim behind; its lease has run out.
     return OutboxModel.findOneAndUpdate(
-      { status: 'sending', leaseUntil: { $lt: now } },
+      { status: 'sending', leaseUntil: { $lt: now }, ...sendable },
       { $set: { leaseUntil: lease } },
       { sort: { createdAt: 1, _id: 1 }, returnDocument: 'after' },
     ).lean<OutboxDoc>();
@@ -249,15 +271,17 @@ export class Outbox {
   }
 
   private async fail(doc: OutboxDoc, error: string, attempts = doc.attempts): Promise<void> {
+    // The fallback is stored before the original is marked failed (once, keyed by the original): a crash in
+    // between repeats the attempt instead of losing the message.
+    if (doc.fallback) {
+      const [id] = await this.enqueue(doc.bot, [doc.fallback], `fallback:${String(doc._id)}`);
+      log.info({ outboxId: String(doc._id), fallbackId: id }, 'wecom message falls back');
+    }
     await OutboxModel.updateOne(
       { _id: doc._id, status: 'sending' },
       { $set: { status: 'failed', leaseUntil: null, lastError: error, attempts } },
     );
     log.error({ outboxId: String(doc._id), bot: doc.bot, kind: doc.kind, attempts, err: error }, 'wecom message failed for good');
-    if (doc.fallback) {
-      const [id] = await this.enqueue(doc.bot, [doc.fallback]);
-      log.info({ outboxId: String(doc._id), fallbackId: id }, 'wecom message falls back');
-    }
   }
 
   private call(bot: BotConfig, doc: OutboxDoc): Promise<unknown> {
@@ -274,6 +298,9 @@ export class Outbox {
         return this.client.webhook(bot.wecom.webhookKey, doc.payload);
       case 'response_url':
         return this.client.responseUrl(doc.url ?? '', doc.payload);
+      case 'aibot_ws':
+        if (!this.socket) throw new WecomApiError(undefined, 'no long connection on this instance');
+        return this.socket.send(doc.bot, doc.payload);
     }
   }
 }

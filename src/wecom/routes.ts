@@ -4,10 +4,11 @@ import type { BotConfig } from '../config/bots.js';
 import type { Clock } from '../clock.js';
 import { HttpError } from '../http/middleware/errors.js';
 import { log } from '../log.js';
+import { chatAllowed, inboxEntry } from './admit.js';
 import { type Creds, fresh, openEnvelope, readQuery, seal } from './crypto.js';
 import type { Inbox, InboxDoc } from './inbox.js';
 import { toMessage } from './inbox.js';
-import { aibotDraft, appDraft, appEnvelope, type Draft, ParseError, stripMentions } from './parse.js';
+import { aibotDraft, appDraft, appEnvelope, type Draft, ParseError } from './parse.js';
 import type { InboundMessage } from './types.js';
 
 export interface CallbackDeps {
@@ -87,30 +88,14 @@ async function receive(ctx: Context, deps: CallbackDeps, channel: Channel): Prom
     if (e instanceof ParseError) throw new HttpError(400, 'malformed_body');
     throw e;
   }
-  const allowed = bot.wecom.allowedChats;
-  if (allowed.length && draft.chatType === 'group' && !allowed.includes(draft.chatId ?? '')) {
+  if (!chatAllowed(bot, draft)) {
     log.info({ bot: bot.id, channel, chatId: draft.chatId }, 'wecom chat not allowed');
     throw new HttpError(403, 'chat_not_allowed');
   }
   if (draft.type === 'stream') return answerStream(ctx, creds, q, draft);
 
   const isCard = draft.type === 'event' && draft.event?.name === 'template_card_event';
-  const doc = await deps.inbox.record({
-    bot: bot.id,
-    channel,
-    dedupeKey: draft.dedupeKey,
-    msgId: draft.msgId,
-    type: draft.type,
-    chatType: draft.chatType,
-    chatId: draft.chatId,
-    from: draft.from,
-    text: stripMentions(draft.rawText, bot.wecom.mentionNames, draft.chatType === 'group'),
-    event: draft.event,
-    responseUrl: draft.responseUrl,
-    imageUrl: draft.imageUrl,
-    receivedAt: deps.clock.now(),
-    status: draft.ignored ? 'ignored' : isCard ? 'processing' : 'pending',
-  });
+  const doc = await deps.inbox.record(inboxEntry(bot, channel, draft, deps.clock.now(), { answeredInline: isCard }));
   log.info(
     {
       bot: bot.id,

@@ -21,6 +21,8 @@ export interface InboundMessage {
   };
   /** Smart bot only: single-use reply URL, valid 1 h. */
   responseUrl?: string;
+  /** Smart bot over the long connection only: the frame's req_id, answered once on the same connection. */
+  reqId?: string;
   /** Image messages: the (encrypted) download URL. */
   imageUrl?: string;
   receivedAt: Date;

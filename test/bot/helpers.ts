@@ -1,6 +1,9 @@
 import { ManualClock } from '../../src/clock.js';
 import { type BotConfig, loadBots } from '../../src/config/bots.js';
+import { botFeature, createBotFeature } from '../../src/bot/feature.js';
+import { features as productionFeatures } from '../../src/features.js';
 import type { Service } from '../../src/service.js';
+import type { LongConnectionTuning } from '../../src/wecom/longconn/index.js';
 import type { TicketWithEvents } from '../../src/tickets/presenter.js';
 import { InboxModel } from '../../src/wecom/inbox.js';
 import { OutboxModel } from '../../src/wecom/outbox.js';
@@ -24,6 +27,8 @@ export interface BotHarness {
   dms(userid: string): Array<{ text?: string; markdown?: boolean; card?: Record<string, unknown> }>;
   /** Everything processed: the inbox is empty and the outbox delivered what it holds. */
   settle(): Promise<void>;
+  /** Resolves once a message with this msgid is in the inbox (frames arrive asynchronously). */
+  stored(msgId: string): Promise<void>;
   ticket(no: number): Promise<TicketWithEvents>;
   tickets(query?: string): Promise<{ items: TicketWithEvents[]; total: number }>;
   stop(): Promise<void>;
@@ -40,22 +45,55 @@ export interface BotHarnessOptions {
   start?: string | Date;
   /** Reuse a database (a restart: start a second harness on the first one's data). Default: a fresh one. */
   dbName?: string;
+  /**
+   * How the demo smart bot reaches the service: `callback` (default: HTTP callbacks) or `longConnection` (the
+   * service dials the simulator's WebSocket; `say` then reads the answer from the `aibot_respond_msg` frame).
+   */
+  mode?: 'callback' | 'longConnection';
+  /** Long connection timings (tests shorten backoff and leases instead of sleeping). */
+  longConnection?: LongConnectionTuning;
+  /** Reuse a running simulator (a second service instance on the same fake WeCom). */
+  sim?: WecomSimulator;
+}
+
+/** The answer text of a smart-bot reply: response_url markdown, or the stream content of a respond frame. */
+function replyText(r: Received | undefined): string | null {
+  const b = r?.body as { markdown?: { content: string }; stream?: { content: string } } | undefined;
+  return b?.markdown?.content ?? b?.stream?.content ?? null;
 }
 
 /** The production service (all features) against the WeCom simulator, with a manual clock. */
 export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<BotHarness> {
   const clock = new ManualClock(opts.start ?? START);
   const bots = opts.bots ?? loadBots('bots', {});
-  const sim = new WecomSimulator({ bots: bots.values(), clock });
-  const simUrl = await sim.start();
+  const mode = opts.mode ?? 'callback';
+  const ownSim = !opts.sim;
+  const sim = opts.sim ?? new WecomSimulator({ bots: bots.values(), clock });
+  const simUrl = ownSim ? await sim.start() : sim.url;
+  const demo = bots.get('demo');
+  if (demo && mode === 'longConnection') demo.wecom.aibot = { ...demo.wecom.aibot, mode, wsUrl: sim.wsUrl };
+  const tuned = (ctx: Parameters<typeof botFeature>[0]) =>
+    createBotFeature(ctx, { wecom: { longConnection: { reconnectMinMs: 20, reconnectMaxMs: 200, ...opts.longConnection } } });
   const service = await startTestService({
     bots,
     clock,
     dbName: opts.dbName,
     envOverrides: { WECOM_API_BASE: simUrl, WECOM_MAX_SKEW_S: '0' },
+    features: productionFeatures.map((f) => (f === botFeature ? tuned : f)),
   });
+  if (mode === 'longConnection' && ownSim) await sim.longConnection.waitForConnection('demo');
+  const replyKind = mode === 'longConnection' ? 'aibot_respond_msg' : 'response_url';
   const url = service.url;
   const auth = { headers: { authorization: 'Bearer test-admin-token' } };
+
+  let said = 0;
+  async function arrived(msgId: string): Promise<void> {
+    for (let i = 0; i < 400; i++) {
+      if (await InboxModel.exists({ msgId })) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`message ${msgId} never reached the inbox`);
+  }
 
   async function settle(): Promise<void> {
     for (let i = 0; i < 400; i++) {
@@ -93,12 +131,15 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
     clock,
     url,
     async say(from, text, chatId = GROUP) {
-      const before = sim.received('response_url').length;
-      await sim.sendAibotText({ bot: 'demo', serviceUrl: url, from, chatId, text });
+      const before = sim.received(replyKind).length;
+      const msgId = `say${++said}_${Date.now().toString(36)}`;
+      await sim.sendAibotText({ bot: 'demo', serviceUrl: url, from, chatId, text, msgId });
+      // A callback is stored before WeCom's POST returns; a frame only once the socket delivered it.
+      if (mode === 'longConnection') await arrived(msgId);
       await settle();
-      const after = sim.received('response_url');
+      const after = sim.received(replyKind);
       if (after.length === before) return null;
-      return (after.at(-1)?.body as { markdown: { content: string } }).markdown.content;
+      return replyText(after.at(-1));
     },
     async sayApp(from, text) {
       const before = dms(from).length;
@@ -110,6 +151,7 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
     },
     dms,
     settle,
+    stored: arrived,
     async ticket(no) {
       const res = await fetch(`${url}/api/tickets/demo/${no}`, auth);
       if (res.status !== 200) throw new Error(`ticket ${no}: HTTP ${res.status}`);
@@ -121,7 +163,7 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
     },
     async stop() {
       await service.stop();
-      await sim.stop();
+      if (ownSim) await sim.stop();
     },
   };
 }
