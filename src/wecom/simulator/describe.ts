@@ -9,6 +9,10 @@ const KIND_LABEL: Record<Received['kind'], string> = {
   response_url: '智能机器人回复',
   'user/get': '读取成员',
   'department/get': '读取部门',
+  aibot_respond_msg: '智能机器人长连接回复',
+  aibot_respond_welcome_msg: '智能机器人欢迎语',
+  aibot_respond_update_msg: '智能机器人更新卡片',
+  aibot_send_msg: '智能机器人主动消息',
 };
 
 /** Who a request was addressed to, in words: "→ zhangwei", "→ 群 wr_demo", "→ 群机器人". */
@@ -27,6 +31,8 @@ function target(r: Received): string {
       return '→ 点击者的卡片';
     case 'user/get':
       return `→ ${r.query.userid ?? '?'}`;
+    case 'aibot_send_msg':
+      return `→ ${String(b.chatid ?? '?')}`;
     default:
       return '';
   }
