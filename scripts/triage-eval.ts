@@ -1,6 +1,7 @@
 /**
  * npm run triage:eval -- <file.jsonl> [--bot demo] [--quiet]
- * Prints level / system / ticket-or-not accuracy and the level confusion matrix for a labelled JSONL file.
+ * Prints level / system / ticket-or-not accuracy, the level confusion matrix and the figures per kind of message
+ * (named / described system, negation, several faults, urgency, scope, request, chat, status) for a labelled JSONL file.
  */
 import { parseArgs } from 'node:util';
 import { loadBots } from '../src/config/bots.js';
@@ -25,7 +26,7 @@ function main(): number {
     return 2;
   }
   const triage = createTriage(bot, loadTriageModel(env.FLOWS_DIR));
-  const report = evaluate(triage, readLabelled(positionals[0]));
+  const report = evaluate(triage, readLabelled(positionals[0]), bot.systems);
   process.stdout.write(`${formatReport(report, !values.quiet)}\n`);
   return 0;
 }

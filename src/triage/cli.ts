@@ -12,6 +12,8 @@ export interface TriageLine {
   intent: string | null;
   level: number | null;
   system: string | null;
+  /** Every candidate system, the chosen one first; two or more when the message reports several faults. */
+  systems: string[];
   reason: string;
   error?: string;
 }
@@ -22,13 +24,14 @@ export function triageLine(triage: Triage, line: string): TriageLine {
   try {
     input = JSON.parse(line);
   } catch {
-    return { id: null, intent: null, level: null, system: null, reason: '', error: 'invalid JSON' };
+    return { id: null, intent: null, level: null, system: null, systems: [], reason: '', error: 'invalid JSON' };
   }
   const obj = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : null;
   const id = obj?.id ?? null;
-  if (typeof obj?.text !== 'string') return { id, intent: null, level: null, system: null, reason: '', error: '"text" must be a string' };
+  if (typeof obj?.text !== 'string')
+    return { id, intent: null, level: null, system: null, systems: [], reason: '', error: '"text" must be a string' };
   const r = triage(obj.text);
-  return { id, intent: r.intent, level: r.level, system: r.system, reason: r.reason };
+  return { id, intent: r.intent, level: r.level, system: r.system, systems: r.systems, reason: r.reason };
 }
 
 /** Streams stdin to stdout: one output line per non-blank input line, in order; problems also go to stderr. */
@@ -46,7 +49,7 @@ export async function runTriageStream(triage: Triage, input: Readable, output: W
 
 export const triageCommand: CliCommand = {
   name: 'triage',
-  usage: 'triage --bot <id>          stdin JSONL {"id","text"} → stdout JSONL {"id","intent","level","system","reason"}',
+  usage: 'triage --bot <id>          stdin JSONL {"id","text"} → stdout JSONL {"id","intent","level","system","systems","reason"}',
   options: [],
   async run({ bot }) {
     const triage = createTriage(bot, loadTriageModel(loadEnv().FLOWS_DIR));

@@ -28,6 +28,42 @@ export interface DimensionValue {
 
 export type ReportLevel = 1 | 2 | 3;
 
+/**
+ * What a clause does to the assertion a reporter makes now (issue #15): `denied` ("不是网络的问题", "LIS和PACS都正常")
+ * and `instruction` (text addressed to the bot, from the cue on) are dropped; `hypothetical` ("要是LIS再崩了") is
+ * dropped and, when nothing else asserts a fault, the message is a question; `recovered` ("现在已经好了") drops itself
+ * and everything said before it; `status` ("修好了吗") makes a status question unless a fault is asserted besides.
+ */
+export type ClauseRole = 'denied' | 'hypothetical' | 'recovered' | 'status' | 'instruction';
+
+export interface ClauseModel {
+  /** Regexes that end a clause (punctuation, 另外/还有/顺便, 一是/二是, 就是/而是). */
+  separators: string[];
+  /** Checked in order on every clause; the first role whose cue is found applies. */
+  roles: Array<{ role: ClauseRole; cue: string; label: string; unless?: string[] }>;
+  /** Cues still read from dropped clauses ("其他都正常" still says the fault is narrow). */
+  keep: string[];
+  /** Facts that mean a fault is asserted now, so a status question beside it is still a report. */
+  hard: string[];
+  /** Several faults: a clause starts a new fault when it names another system and has one of these cues itself. */
+  segment: {
+    cues: string[];
+    /** A hardware/network part counts as a fault of its own only with one of these cues (a broken printer, 断网). */
+    fallbackNeeds: string[];
+    /**
+     * Symptoms a network fault explains: "WiFi信号很差，PDA经常断线" is one fault (the network), not two.
+     * A clinical part with one of these cues beside a hardware/network part is read as one message.
+     */
+    sameCause: string[];
+    /**
+     * A regex for words that announce another fault (另外, 还有, 也, 二是), tested on a clause with the separator
+     * before it. Without one, a clause only starts a new fault when it names its system outright (an alias, not the
+     * hardware/network catch-all): "整个住院部都没法执行医嘱" after a PDA fault is its consequence, not a second fault.
+     */
+    marker: string;
+  };
+}
+
 /** The level model of `flows/triage.json`: vocabulary, decision lists and the impact × urgency table as data. */
 export interface TriageModel {
   version: 1;
@@ -48,7 +84,8 @@ export interface TriageModel {
   };
   /** Evaluated in order; each picks the first value whose `when` holds (a value without `when` is the default). */
   dimensions: Array<{ name: string; values: DimensionValue[] }>;
-  intents: Array<{ intent: 'report' | 'request' | 'chat'; when?: Condition }>;
+  intents: Array<{ intent: 'report' | 'request' | 'chat' | 'status'; when?: Condition }>;
+  clauses: ClauseModel;
   levels: {
     row: string;
     column: string;
@@ -73,7 +110,7 @@ const reportLevel = { enum: [1, 2, 3] };
 export const triageModelSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['version', 'levelNames', 'normalize', 'cues', 'systems', 'dimensions', 'intents', 'levels', 'adjust', 'forced'],
+  required: ['version', 'levelNames', 'normalize', 'cues', 'systems', 'dimensions', 'intents', 'clauses', 'levels', 'adjust', 'forced'],
   properties: {
     $schema: { type: 'string' },
     version: { const: 1 },
@@ -160,7 +197,37 @@ export const triageModelSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['intent'],
-        properties: { intent: { enum: ['report', 'request', 'chat'] }, when: condition },
+        properties: { intent: { enum: ['report', 'request', 'chat', 'status'] }, when: condition },
+      },
+    },
+    clauses: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['separators', 'roles', 'keep', 'hard', 'segment'],
+      properties: {
+        separators: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1, format: 'regex' } },
+        roles: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['role', 'cue', 'label'],
+            properties: {
+              role: { enum: ['denied', 'hypothetical', 'recovered', 'status', 'instruction'] },
+              cue: { type: 'string', minLength: 1 },
+              label: { type: 'string', minLength: 1 },
+              unless: names,
+            },
+          },
+        },
+        keep: names,
+        hard: names,
+        segment: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['cues', 'fallbackNeeds', 'sameCause', 'marker'],
+          properties: { cues: names, fallbackNeeds: names, sameCause: names, marker: { type: 'string', minLength: 1, format: 'regex' } },
+        },
       },
     },
     levels: {
@@ -278,7 +345,35 @@ function checkReferences(m: TriageModel, file: string): void {
   m.forced.forEach((f, i) => {
     checkCondition(f.when, known, file, `/forced/${i}/when`);
   });
+  checkClauses(m, known, file);
   checkTable(m, dims, file);
+}
+
+function checkClauses(m: TriageModel, known: Set<string>, file: string): void {
+  const cue = (name: string, path: string) => {
+    if (!(name in m.cues)) throw new ConfigError(file, path, `names unknown cue "${name}"`);
+  };
+  m.clauses.roles.forEach((r, i) => {
+    cue(r.cue, `/clauses/roles/${i}/cue`);
+    (r.unless ?? []).forEach((u, j) => {
+      cue(u, `/clauses/roles/${i}/unless/${j}`);
+    });
+  });
+  m.clauses.keep.forEach((k, i) => {
+    cue(k, `/clauses/keep/${i}`);
+  });
+  m.clauses.segment.cues.forEach((k, i) => {
+    cue(k, `/clauses/segment/cues/${i}`);
+  });
+  m.clauses.segment.fallbackNeeds.forEach((k, i) => {
+    cue(k, `/clauses/segment/fallbackNeeds/${i}`);
+  });
+  m.clauses.segment.sameCause.forEach((k, i) => {
+    cue(k, `/clauses/segment/sameCause/${i}`);
+  });
+  m.clauses.hard.forEach((h, i) => {
+    if (!known.has(h)) throw new ConfigError(file, `/clauses/hard/${i}`, `names unknown cue or fact "${h}"`);
+  });
 }
 
 function checkDefaultLast(list: Array<{ when?: Condition }>, file: string, path: string): void {

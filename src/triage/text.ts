@@ -53,7 +53,7 @@ export class TermMatcher {
     }
     for (const re of this.patterns) {
       const m = re.exec(a.text);
-      if (m && (!best || m.index < best.index)) best = { term: m[0], index: m.index };
+      if (m && (!best || m.index < best.index)) best = wholeWords(m[0], m.index, a);
     }
     return best;
   }
@@ -68,6 +68,20 @@ export class TermMatcher {
     }
     return hits;
   }
+}
+
+/**
+ * A verb–complement hit ("统调不出", "带扫不出") may start inside the word before the verb, because the pattern
+ * allows one or two characters before 不/没: start it at the last word boundary before 不/没 instead, so reasons
+ * show whole cue words ("调不出", "扫不出"; issue #15).
+ */
+function wholeWords(term: string, index: number, a: Analysed): Hit {
+  const k = term.search(/[不没]/);
+  if (k <= 0 || k > 2) return { term, index };
+  for (let b = index + k - 1; b > index; b--) {
+    if (a.bounds.has(b)) return { term: term.slice(b - index), index: b };
+  }
+  return { term, index };
 }
 
 function firstAccepted(term: string, a: Analysed): number {

@@ -6,12 +6,13 @@ import { createTriage } from '../../src/triage/engine.js';
 import { evaluate, formatReport, readLabelled } from '../../src/triage/eval.js';
 import { loadTriageModel } from '../../src/triage/model.js';
 
-const triage = createTriage(loadBots('bots', {}).get('demo')!, loadTriageModel('flows'));
+const bot = loadBots('bots', {}).get('demo')!;
+const triage = createTriage(bot, loadTriageModel('flows'));
 // The project's labelled dev set is kept inside the repository so a clone placed alone can run its own tests.
 const DEV = process.env.TRIAGE_DEV_SET ?? resolve('test/triage/fixtures/dev.jsonl');
 
 function run(file: string) {
-  const report = evaluate(triage, readLabelled(file));
+  const report = evaluate(triage, readLabelled(file), bot.systems);
   // The misses make a failing threshold self-explaining.
   return { report, text: formatReport(report) };
 }
@@ -56,6 +57,43 @@ describe('triage accuracy', () => {
     expect(report.level.rate, text).toBeGreaterThanOrEqual(0.9);
     expect(report.system.rate, text).toBeGreaterThanOrEqual(0.95);
     expect(report.ticket.rate, text).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('keeps every measure of the dev set at 98 % or better, for each kind of message too', () => {
+    const { report, text } = run(DEV);
+    for (const m of [report.level, report.system, report.ticket]) expect(m.rate, text).toBeGreaterThanOrEqual(0.98);
+    for (const k of report.byKind) expect(k.all.rate, `${k.kind}\n${text}`).toBeGreaterThanOrEqual(0.98);
+  });
+
+  // Batches 11–14 (issue #15) were written in other styles before the rules were read: functional descriptions,
+  // ward shorthand, typos, voice run-ons, negation, several faults, scope, urgency, requests, chat, status, injection.
+  it.each(['blind11', 'blind12', 'blind13', 'blind14'])('stays at the targets on the blind batch %s', (name) => {
+    const { report, text } = run(`test/triage/${name}.jsonl`);
+    expect(report.level.rate, text).toBeGreaterThanOrEqual(0.9);
+    expect(report.system.rate, text).toBeGreaterThanOrEqual(0.95);
+    expect(report.ticket.rate, text).toBeGreaterThanOrEqual(0.98);
+    expect(report.intent.rate, text).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('recognises several faults and negation across the blind batches (targets 8 of 12 each)', () => {
+    const all = ['blind11', 'blind12', 'blind13', 'blind14'].flatMap((n) => readLabelled(`test/triage/${n}.jsonl`));
+    const report = evaluate(triage, all, bot.systems);
+    const text = formatReport(report);
+    expect(report.multi.total, text).toBeGreaterThanOrEqual(12);
+    expect(report.multi.rate, text).toBeGreaterThanOrEqual(8 / 12);
+    expect(report.falseMulti, text).toBeLessThanOrEqual(2);
+    const negation = report.byKind.find((k) => k.kind === 'negation')!;
+    expect(negation.total, text).toBeGreaterThanOrEqual(12);
+    expect(negation.all.rate, text).toBeGreaterThanOrEqual(8 / 12);
+    expect(negation.ticket.rate, text).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('reports figures per kind, sorting unlabelled lines into named and described systems', () => {
+    const { report, text } = run(DEV);
+    const kinds = report.byKind.map((k) => k.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['named', 'described', 'request', 'chat']));
+    expect(report.byKind.reduce((n, k) => n + k.total, 0)).toBe(report.total);
+    expect(text).toMatch(/several faults recognised/);
   });
 
   it('counts a confusion matrix whose cells add up to the examples', () => {

@@ -86,4 +86,13 @@ describe('flows/triage.json', () => {
     writeFileSync(join(dir, 'triage.json'), '{ "version": 1,');
     expect(errorOf(dir).problem).toContain('not valid JSON');
   });
+  it('names the path of a clause role whose cue does not exist', () => {
+    const e = errorOf(
+      flowsWith((m) => {
+        m.clauses.roles[0].cue = 'no.such.cue';
+      }),
+    );
+    expect(e.path).toBe('/clauses/roles/0/cue');
+    expect(e.message).toContain('no.such.cue');
+  });
 });
