@@ -13,7 +13,16 @@ async function main(): Promise<void> {
   const env = loadEnv();
   process.env.TZ = env.TZ;
   const bots = loadBots(env.BOTS_DIR);
-  const service = await startWithPlayground({ env, bots, features });
+  const service = await startWithPlayground({
+    env,
+    bots,
+    features,
+    // The embedded database could not be brought back: exit non-zero so the supervisor restarts everything.
+    onDbLost: (err) => {
+      log.fatal({ err: err.message }, 'embedded MongoDB lost, exiting');
+      process.exit(70);
+    },
+  });
   if (service.demo) {
     // What "WeCom" received, one readable line each (SIM_LOG=text adds the message text; off by default: privacy).
     const withText = process.env.SIM_LOG === 'text';

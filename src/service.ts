@@ -53,6 +53,11 @@ export interface ServiceOptions {
   inMemory?: boolean;
   dbName?: string;
   processEvery?: number | string;
+  /**
+   * Called when the embedded database died and could not be restarted (10 attempts, about a minute). main.ts
+   * exits non-zero so a supervisor (systemd, Docker) restarts the whole service.
+   */
+  onDbLost?(err: Error): void;
 }
 
 export interface Service {
@@ -68,15 +73,41 @@ export async function startService(opts: ServiceOptions = {}): Promise<Service> 
   const bots = opts.bots ?? loadBots(env.BOTS_DIR);
   let embedded: EmbeddedServer | undefined;
   let uri = env.MONGODB_URI;
+  let stopped = false;
   if (!uri) {
     const file = opts.inMemory ? undefined : join(resolve(env.DATA_DIR), 'weibao.mv');
-    embedded = await startEmbedded({ file });
+    embedded = await startEmbedded({ file, fsync: env.DB_FSYNC });
     uri = embedded.uri;
     log.info({ uri: embedded.uri, backend: file ? 'h2' : 'memory', file }, 'embedded MongoDB started');
+    const restart = async (port: number) => {
+      for (let attempt = 1; !stopped; attempt++) {
+        try {
+          embedded = await startEmbedded({ file, port, fsync: env.DB_FSYNC });
+          if (stopped) return void (await embedded.stop());
+          log.info({ port, attempt }, 'embedded MongoDB restarted');
+          supervise(embedded);
+          return;
+        } catch (e) {
+          log.error({ port, attempt, err: (e as Error).message }, 'embedded MongoDB restart failed');
+          if (attempt >= 10) return opts.onDbLost?.(e as Error);
+          await new Promise((r) => setTimeout(r, Math.min(attempt * 1000, 10_000)));
+        }
+      }
+    };
+    // The driver reconnects to the same address by itself, so the child comes back on the port it had.
+    const supervise = (server: EmbeddedServer) => {
+      void server.exited.then((code) => {
+        if (stopped || server.stopping()) return;
+        log.error({ code, pid: server.pid }, 'embedded MongoDB died, restarting it');
+        void restart(server.port);
+      });
+    };
+    supervise(embedded);
   }
   try {
     await connect(uri, opts.dbName ?? (env.MONGODB_URI ? undefined : 'weibao'));
   } catch (e) {
+    stopped = true;
     await embedded?.stop();
     throw e;
   }
@@ -113,6 +144,7 @@ export async function startService(opts: ServiceOptions = {}): Promise<Service> 
     });
     for (const f of [...features].reverse()) await f.stop?.();
     await scheduler.stop();
+    stopped = true;
     await disconnect();
     await embedded?.stop();
     log.info('service stopped');

@@ -18,6 +18,8 @@ export interface Env {
   FLOWS_DIR: string;
   /** `auto` (default): the playground and its in-process WeCom simulator run only with the demo credentials; `on`, `off`. */
   PLAYGROUND: 'auto' | 'on' | 'off';
+  /** Embedded engine: fsync each group commit too (power loss), not only write it to the file before answering. */
+  DB_FSYNC: boolean;
 }
 
 const schema = {
@@ -36,6 +38,7 @@ const schema = {
     BOTS_DIR: { type: 'string', minLength: 1, default: './bots' },
     FLOWS_DIR: { type: 'string', minLength: 1, default: './flows' },
     PLAYGROUND: { enum: ['auto', 'on', 'off'], default: 'auto' },
+    DB_FSYNC: { type: 'boolean', default: false },
   },
 } as const;
 

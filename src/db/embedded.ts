@@ -18,6 +18,12 @@ export interface EmbeddedServer {
   /** Connection string without a database name, e.g. mongodb://127.0.0.1:41234 */
   uri: string;
   port: number;
+  /** Process id of the Java child (operators and resilience tests kill it to prove recovery). */
+  pid: number;
+  /** Resolves when the child exits for any reason: the exit code, or the signal name when killed. */
+  exited: Promise<number | string | null>;
+  /** True once stop() was called: an exit after that is expected, not a crash. */
+  stopping(): boolean;
   stop(): Promise<void>;
 }
 
@@ -26,6 +32,11 @@ export interface EmbeddedOptions {
   file?: string;
   port?: number;
   startTimeoutMs?: number;
+  /**
+   * Also fsync every group commit (survives power loss, not only the death of the process). Without it an
+   * acknowledged write is in the OS page cache when answered.
+   */
+  fsync?: boolean;
 }
 
 export function embeddedAvailable(): boolean {
@@ -39,6 +50,7 @@ export function startEmbedded(opts: EmbeddedOptions = {}): Promise<EmbeddedServe
   if (opts.file) {
     mkdirSync(dirname(opts.file), { recursive: true });
     args.push('--file', opts.file);
+    if (opts.fsync) args.push('--fsync');
   }
   const child = spawn('java', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
@@ -61,7 +73,22 @@ export function startEmbedded(opts: EmbeddedOptions = {}): Promise<EmbeddedServe
       clearTimeout(timer);
       child.removeAllListeners('exit');
       const port = Number(m[2]);
-      resolvePromise({ uri: `mongodb://${m[1]}:${port}`, port, stop: () => stopChild(child) });
+      let stopping = false;
+      const exited = new Promise<number | string | null>((res) => {
+        if (child.exitCode !== null || child.signalCode !== null) res(child.exitCode ?? child.signalCode);
+        else child.once('exit', (code, signal) => res(code ?? signal));
+      });
+      resolvePromise({
+        uri: `mongodb://${m[1]}:${port}`,
+        port,
+        pid: child.pid ?? 0,
+        exited,
+        stopping: () => stopping,
+        stop: () => {
+          stopping = true;
+          return stopChild(child);
+        },
+      });
     });
   });
 }
