@@ -10,6 +10,15 @@ export const log = pino(
     base: undefined,
     redact: { paths: ['*.text', '*.content', '*.secret', '*.token', '*.encodingAesKey', '*.authorization'], censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: {
+      // A field named `level` (a ticket's fault level) would overwrite pino's own level in the JSON line, and
+      // log shippers would then file an info line as "3". Callers write `ticketLevel`; this catches a slip.
+      log(fields) {
+        if (!('level' in fields)) return fields;
+        const { level, ...rest } = fields;
+        return { ...rest, ticketLevel: level };
+      },
+    },
   },
   destination,
 );

@@ -231,7 +231,7 @@ async function create(
   });
   if (!result.ok) return { kind: 'failed', reply: result.message };
   const t = result.doc;
-  log.info({ bot: t.bot, no: t.no, level: t.level, system: t.system }, 'ticket opened from chat');
+  log.info({ bot: t.bot, no: t.no, ticketLevel: t.level, system: t.system }, 'ticket opened from chat');
   return { kind: 'created', ticket: t, reply: createdReply(turn.bot, t, firstResponder(turn.bot, t.system, t.createdAt)) };
 }
 

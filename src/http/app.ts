@@ -3,6 +3,7 @@ import Koa from 'koa';
 import { accessLog } from './middleware/access-log.js';
 import { errors } from './middleware/errors.js';
 import { rawBody } from './middleware/raw-body.js';
+import { WECOM_MAX_BODY_BYTES } from '../wecom/limits.js';
 import { requestId } from './middleware/request-id.js';
 
 /** The Koa app: small middleware, each doing one thing, then the routers each module contributes. */
@@ -12,7 +13,7 @@ export function createApp(routers: Router[]): Koa {
   app.use(requestId());
   app.use(accessLog());
   app.use(errors());
-  app.use(rawBody());
+  app.use(rawBody(undefined, [{ prefix: '/wecom/', bytes: WECOM_MAX_BODY_BYTES }]));
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

@@ -29,6 +29,23 @@ export interface OutboxItem {
   fallback?: Omit<OutboxItem, 'fallback'>;
 }
 
+/**
+ * Who receives an item, for per-recipient order: the group robot of a bot, one user of an app, one app group
+ * chat. Items to the same recipient go out strictly in the order they were stored; a card update or a
+ * single-use response_url has no queue of its own (null).
+ */
+export function recipientOf(bot: string, item: Pick<OutboxItem, 'kind' | 'payload' | 'rateKey'>): string | null {
+  switch (item.kind) {
+    case 'webhook':
+    case 'app':
+      return item.rateKey ?? `${item.kind}:${bot}:${String(item.payload.touser ?? '')}`;
+    case 'appchat':
+      return `appchat:${bot}:${String(item.payload.chatid ?? '')}`;
+    default:
+      return null;
+  }
+}
+
 export interface OutboxDoc extends OutboxItem {
   _id: Types.ObjectId;
   bot: string;
@@ -39,6 +56,10 @@ export interface OutboxDoc extends OutboxItem {
   lastError: string | null;
   idempotencyKey?: string;
   group?: string;
+  /** See recipientOf; absent on items stored before per-recipient order existed. */
+  recipient?: string | null;
+  /** Claimed again after a sender died mid-send: the first attempt may have been delivered. */
+  uncertain?: boolean;
   part: number;
   createdAt: Date;
   sentAt: Date | null;
@@ -59,6 +80,8 @@ const outboxSchema = new Schema<OutboxDoc>(
     lastError: { type: String, default: null },
     idempotencyKey: { type: String },
     group: String,
+    recipient: { type: String, default: null },
+    uncertain: Boolean,
     part: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },
     sentAt: { type: Date, default: null },
@@ -68,14 +91,22 @@ const outboxSchema = new Schema<OutboxDoc>(
 outboxSchema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });
 outboxSchema.index({ status: 1, nextAttemptAt: 1 });
 outboxSchema.index({ group: 1 });
+outboxSchema.index({ recipient: 1, status: 1, createdAt: 1 });
 
 export const OutboxModel = mongoose.models.outbox ?? mongoose.model<OutboxDoc>('outbox', outboxSchema);
 
-/** WeCom's published limits: group robot 20/min per robot, app 30/min per recipient. */
+/**
+ * WeCom's published limits are 20/min per group robot and 30/min per app recipient. We stay a margin below
+ * them: WeCom counts by its own receipt time, which differs from ours by network delay and clock skew, so a
+ * limiter at exactly 20 met 45009 at window edges.
+ */
 export const RATE_RULES: Record<string, RateRule> = {
-  webhook: { limit: 20, windowMs: 60_000 },
-  app: { limit: 30, windowMs: 60_000 },
+  webhook: { limit: 18, windowMs: 60_000 },
+  app: { limit: 27, windowMs: 60_000 },
 };
+
+/** response_url answer when it was used before (single use). */
+const RESPONSE_URL_USED = 60140;
 
 export interface OutboxOptions {
   pollMs?: number;
@@ -99,6 +130,7 @@ export class Outbox {
   /** Not started yet, or stopped: enqueue only stores, the worker sends after start. */
   private stopped = true;
   private halted = false;
+  private orphansCheckedAt = Number.NEGATIVE_INFINITY;
   private readonly pollMs: number;
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
@@ -131,6 +163,7 @@ export class Outbox {
       attempts: 0,
       nextAttemptAt: now,
       createdAt: now,
+      recipient: recipientOf(bot, it),
       ...(idempotencyKey ? { idempotencyKey: part === 0 ? idempotencyKey : `${idempotencyKey}#${part}`, group: idempotencyKey } : {}),
     }));
     const ids: string[] = [];
@@ -212,22 +245,63 @@ export class Outbox {
       : { kind: { $ne: 'aibot_ws' } };
   }
 
+  /**
+   * Claims the oldest due item whose recipient has nothing older still waiting: a message held back (45009,
+   * a network error, the rate limiter) holds back everything after it to the same recipient, so "claimed" can
+   * never overtake "progress". Other recipients are not held up.
+   */
   private async claim(): Promise<OutboxDoc | null> {
     const now = this.clock.now();
     const lease = new Date(now.getTime() + this.leaseMs);
     const sendable = this.sendable();
-    const pending = await OutboxModel.findOneAndUpdate(
-      { status: 'pending', nextAttemptAt: { $lte: now }, ...sendable },
-      { $set: { status: 'sending', leaseUntil: lease } },
-      { sort: { createdAt: 1, _id: 1 }, returnDocument: 'after' },
-    ).lean<OutboxDoc>();
-    if (pending) return pending;
-    // A sender that died mid-send left its claim behind; its lease has run out.
-    return OutboxModel.findOneAndUpdate(
-      { status: 'sending', leaseUntil: { $lt: now }, ...sendable },
-      { $set: { leaseUntil: lease } },
-      { sort: { createdAt: 1, _id: 1 }, returnDocument: 'after' },
-    ).lean<OutboxDoc>();
+    // A sender that died mid-send left its claim behind; its lease has run out. It is the oldest of its
+    // recipient's queue, so it goes first. (Looked for once per poll, not before every send.)
+    if (now.getTime() - this.orphansCheckedAt >= this.pollMs) {
+      const orphan = await OutboxModel.findOneAndUpdate(
+        { status: 'sending', leaseUntil: { $lt: now }, ...sendable },
+        { $set: { leaseUntil: lease, uncertain: true } },
+        { sort: { createdAt: 1, _id: 1 }, returnDocument: 'after' },
+      ).lean<OutboxDoc>();
+      if (orphan) return orphan;
+      this.orphansCheckedAt = now.getTime();
+    }
+    const blocked = new Set<string>();
+    for (let round = 0; round < 10; round++) {
+      const due = await OutboxModel.find(
+        { status: 'pending', nextAttemptAt: { $lte: now }, ...sendable, ...(blocked.size ? { recipient: { $nin: [...blocked] } } : {}) },
+        { _id: 1, recipient: 1, createdAt: 1 },
+      )
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(20)
+        .lean<Pick<OutboxDoc, '_id' | 'recipient' | 'createdAt'>[]>();
+      if (due.length === 0) return null;
+      for (const d of due) {
+        if (d.recipient && (blocked.has(d.recipient) || (await this.hasOlder(d)))) {
+          blocked.add(d.recipient);
+          continue;
+        }
+        const claimed = await OutboxModel.findOneAndUpdate(
+          { _id: d._id, status: 'pending' },
+          { $set: { status: 'sending', leaseUntil: lease } },
+          { returnDocument: 'after' },
+        ).lean<OutboxDoc>();
+        if (claimed) return claimed;
+      }
+    }
+    return null;
+  }
+
+  /** Is an older item to the same recipient still unsent (waiting or being sent)? */
+  private async hasOlder(d: Pick<OutboxDoc, '_id' | 'recipient' | 'createdAt'>): Promise<boolean> {
+    const older = await OutboxModel.findOne(
+      {
+        recipient: d.recipient,
+        status: { $in: ['pending', 'sending'] },
+        $or: [{ createdAt: { $lt: d.createdAt } }, { createdAt: d.createdAt, _id: { $lt: d._id } }],
+      },
+      { _id: 1 },
+    ).lean();
+    return older !== null;
   }
 
   private async deliver(doc: OutboxDoc): Promise<void> {
@@ -252,6 +326,16 @@ export class Outbox {
     } catch (e) {
       const err = e instanceof WecomApiError ? e : new WecomApiError(undefined, (e as Error).message);
       const attempts = doc.attempts + 1;
+      if (doc.kind === 'response_url' && doc.uncertain && err.errcode === RESPONSE_URL_USED) {
+        // Only this item ever held the URL: "already used" means the attempt whose sent mark was lost in a
+        // crash went through. Falling back to a group post now would tell the reporter twice.
+        await OutboxModel.updateOne(
+          { _id: doc._id, status: 'sending' },
+          { $set: { status: 'sent', sentAt: this.clock.now(), leaseUntil: null, lastError: err.message }, $inc: { attempts: 1 } },
+        );
+        log.info({ outboxId: String(doc._id), bot: doc.bot }, 'response_url already used by an earlier attempt, not sent again');
+        return;
+      }
       if (!err.retryable || attempts >= this.maxAttempts) return this.fail(doc, err.message, attempts);
       const delay = err.busy ? Math.max(this.busyDelayMs, this.backoff(attempts)) : this.backoff(attempts);
       log.warn(

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { HttpError } from '../http/middleware/errors.js';
 import { log } from '../log.js';
 import { chatAllowed, inboxEntry } from './admit.js';
-import { type Creds, fresh, openEnvelope, readQuery, seal } from './crypto.js';
+import { type Creds, fresh, openEnvelope, readQuery, seal, signatureMatches } from './crypto.js';
 import type { Inbox, InboxDoc } from './inbox.js';
 import { toMessage } from './inbox.js';
 import { aibotDraft, appDraft, appEnvelope, type Draft, ParseError } from './parse.js';
@@ -63,6 +63,21 @@ function verifyUrl(ctx: Context, deps: CallbackDeps, channel: Channel): void {
   ctx.body = plain;
 }
 
+// The encrypted field as WeCom writes it: base64 only, in CDATA or bare (app XML) or a JSON string (smart bot).
+const XML_ENCRYPT = /<Encrypt>\s*(?:<!\[CDATA\[)?([A-Za-z0-9+/=]+)(?:\]\]>)?\s*<\/Encrypt>/;
+const JSON_ENCRYPT = /"encrypt"\s*:\s*"([A-Za-z0-9+/=\\]+)"/;
+
+/**
+ * Finds the encrypted field with one linear regex scan, without parsing the body, so the signature can be
+ * checked before any parser runs on unauthenticated input (a forged body costs a scan and a SHA-1, not a parse).
+ */
+function scanEnvelope(channel: Channel, raw: string): string {
+  const m = (channel === 'app' ? XML_ENCRYPT : JSON_ENCRYPT).exec(raw);
+  if (!m) throw new ParseError('no encrypted field');
+  return channel === 'app' ? m[1] : m[1].replaceAll('\\/', '/'); // JSON may escape "/" as "\/"
+}
+
+/** The full parse of the outer envelope, done only after the signature matched. */
 function envelopeOf(channel: Channel, raw: string): string {
   if (channel === 'app') return appEnvelope(raw);
   let body: unknown;
@@ -81,7 +96,11 @@ async function receive(ctx: Context, deps: CallbackDeps, channel: Channel): Prom
   const raw = typeof ctx.state.rawBody === 'string' ? ctx.state.rawBody : '';
   let draft: Draft;
   try {
+    const scanned = scanEnvelope(channel, raw);
+    if (!signatureMatches(creds, q.timestamp, q.nonce, scanned, q.msg_signature)) throw new HttpError(401, 'bad_signature');
     const encrypted = envelopeOf(channel, raw);
+    // The signed field must be the one the document really carries (not a decoy before the real element).
+    if (encrypted !== scanned) throw new ParseError('ambiguous envelope');
     const plain = open(creds, q, encrypted, receiveId);
     draft = channel === 'aibot' ? aibotDraft(plain) : appDraft(plain);
   } catch (e) {

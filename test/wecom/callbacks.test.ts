@@ -156,9 +156,32 @@ describe('rejected callbacks store nothing and leave the service healthy', () =>
     expect((await post('/wecom/sample/app', {}, sampleXml(POST.encrypt))).status).toBe(400);
   });
 
-  it('oversized body → 413', async () => {
+  it('oversized body → 413: callbacks are capped at 64 KB (WeCom sends a few KB)', async () => {
     const res = await post('/wecom/sample/app', signed('x'), new Uint8Array(1024 * 1024 + 10).fill(97));
     expect(res.status).toBe(413);
+    const justOver = await post('/wecom/sample/aibot', signed('x'), new Uint8Array(64 * 1024 + 1).fill(97));
+    expect(justOver.status).toBe(413);
+    expect(await justOver.json()).toMatchObject({ error: 'payload_too_large' });
+  });
+
+  it('checks the signature before parsing: a large forged body that would not even parse gets 401, not 400', async () => {
+    const enc = Buffer.alloc(48, 7).toString('base64');
+    const forged = { msg_signature: '0'.repeat(40), timestamp: '1409659813', nonce: '42' };
+    const xml = `<xml><Encrypt><![CDATA[${enc}]]></Encrypt>${'<a><b>'.repeat(9000)}`;
+    const res = await post('/wecom/sample/app', forged, xml);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: 'bad_signature' });
+    const json = `{"encrypt":"${enc}","x":[${'['.repeat(20000)}`;
+    expect((await post('/wecom/sample/aibot', forged, json)).status).toBe(401);
+    // Correctly signed, the same broken body is then parsed and refused as malformed.
+    expect((await post('/wecom/sample/app', signed(enc), xml)).status).toBe(400);
+  });
+
+  it('a decoy encrypted field before the real one is refused', async () => {
+    const decoy = Buffer.alloc(48, 9).toString('base64');
+    const body = `<xml><ToUserName>x</ToUserName><Encrypt>${decoy}</Encrypt><Encrypt><![CDATA[${POST.encrypt}]]></Encrypt></xml>`;
+    const res = await post('/wecom/sample/app', signed(decoy), body);
+    expect(res.status).toBe(400);
   });
 
   it('a group chat not in allowedChats → 403; an allowed one is accepted', async () => {
