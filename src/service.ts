@@ -78,13 +78,13 @@ export async function startService(opts: ServiceOptions = {}): Promise<Service> 
     const file = opts.inMemory ? undefined : join(resolve(env.DATA_DIR), 'weibao.mv');
     embedded = await startEmbedded({ file, fsync: env.DB_FSYNC });
     uri = embedded.uri;
-    log.info({ uri: embedded.uri, backend: file ? 'h2' : 'memory', file }, 'embedded MongoDB started');
+    log.info({ uri: embedded.uri, pid: embedded.pid, backend: file ? 'h2' : 'memory', file }, 'embedded MongoDB started');
     const restart = async (port: number) => {
       for (let attempt = 1; !stopped; attempt++) {
         try {
           embedded = await startEmbedded({ file, port, fsync: env.DB_FSYNC });
           if (stopped) return void (await embedded.stop());
-          log.info({ port, attempt }, 'embedded MongoDB restarted');
+          log.info({ port, attempt, pid: embedded.pid }, 'embedded MongoDB restarted');
           supervise(embedded);
           return;
         } catch (e) {

@@ -228,6 +228,8 @@ async function create(
     reporter: reporterOf(turn, state),
     chat: { chatId: chatIdOf(turn.msg), channel: turn.msg.channel },
     attachments: (context.attachments as Attachment[] | undefined) ?? [],
+    // The message processed again after a crash finds its ticket instead of opening a second one.
+    source: `inbox:${turn.msg.id}`,
   });
   if (!result.ok) return { kind: 'failed', reply: result.message };
   const t = result.doc;

@@ -143,7 +143,8 @@ export async function publish(bot: BotConfig, ticket: TicketDoc, events: TicketE
   } catch (e) {
     if (!isDuplicateKey(e)) throw e;
   }
-  await emitTicketEvents(bot, ticket, clean);
+  // Undelivered events stay pending: the repair sweep re-delivers them (listeners are idempotent).
+  if (!(await emitTicketEvents(bot, ticket, clean))) return;
   await Ticket.updateOne({ bot: ticket.bot, no: ticket.no }, { $pull: { pending: { seq: { $in: clean.map((e) => e.seq) } } } });
 }
 

@@ -23,15 +23,22 @@ export function onTicketEvent(listener: TicketEventListener): () => void {
   return () => listeners.delete(listener);
 }
 
-/** Calls every listener for each event in order; a failing listener is logged and never fails the change. */
-export async function emitTicketEvents(bot: BotConfig, ticket: TicketDoc, events: TicketEventRecord[]): Promise<void> {
+/**
+ * Calls every listener for each event in order; a failing listener is logged and never fails the change.
+ * Returns false when one failed (e.g. the database went away mid-notification): the caller then leaves the
+ * events pending, so the repair sweep delivers them again instead of the card or group post being lost.
+ */
+export async function emitTicketEvents(bot: BotConfig, ticket: TicketDoc, events: TicketEventRecord[]): Promise<boolean> {
+  let delivered = true;
   for (const event of events) {
     for (const listener of [...listeners]) {
       try {
         await listener({ bot, ticket, event });
       } catch (e) {
+        delivered = false;
         log.error({ bot: bot.id, no: ticket.no, seq: event.seq, type: event.type, err: (e as Error).message }, 'ticket listener failed');
       }
     }
   }
+  return delivered;
 }

@@ -26,7 +26,8 @@ export function ticketsFeature(ctx: ServiceContext): Feature {
       // Finish whatever a previous process left half-done before taking new work.
       const repaired = await repairPending(ctx.bots);
       const resolved = await ensureResolutionJobs(agenda, ctx.bots);
-      await agenda.every('1 minute', TICKET_REPAIR_JOB);
+      // Often enough that a notification interrupted by a crash goes out within a minute (30 s grace + 15 s).
+      await agenda.every('15 seconds', TICKET_REPAIR_JOB);
       log.info({ repaired, resolved }, 'tickets ready');
     },
     stop() {

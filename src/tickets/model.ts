@@ -35,6 +35,7 @@ const ticketSchema = new Schema<TicketDoc>(
     updatedAt: { type: Date, required: true },
     version: { type: Number, required: true },
     pending: { type: [Schema.Types.Mixed] as never, default: [] },
+    source: { type: String },
   },
   { collection: 'tickets', versionKey: false, minimize: false },
 );
@@ -42,6 +43,8 @@ ticketSchema.index({ bot: 1, no: 1 }, { unique: true });
 ticketSchema.index({ bot: 1, status: 1, createdAt: -1 });
 ticketSchema.index({ bot: 1, 'assignee.userid': 1, status: 1 });
 ticketSchema.index({ bot: 1, 'reporter.userid': 1, status: 1 });
+// One ticket per source message: re-running a stored message after a crash finds the ticket it opened.
+ticketSchema.index({ source: 1 }, { unique: true, sparse: true });
 // The repair sweep looks for outbox entries left by an interrupted change (normally none).
 ticketSchema.index({ 'pending.writtenAt': 1 });
 

@@ -127,6 +127,8 @@ export interface TicketDoc {
   version: number;
   /** Events committed with the ticket but not yet confirmed in `ticket_events` (see apply.ts). */
   pending: Array<TicketEventRecord & { writtenAt: Date }>;
+  /** What opened it, e.g. `inbox:<inbox id>`: unique, so processing that message again cannot open a second one. */
+  source?: string;
 }
 
 /** What every ticket command needs: the deployment and the source of "now". */

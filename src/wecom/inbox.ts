@@ -85,6 +85,10 @@ export function toMessage(d: InboxDoc): InboundMessage {
 export interface InboxOptions {
   pollMs?: number;
   maxAttempts?: number;
+  /**
+   * How long a claim holds without renewal (ms). Processing renews it every third of this, so a message
+   * whose process died is taken over within one lease (default 30 s), while a slow one is never run twice.
+   */
   leaseMs?: number;
 }
 
@@ -114,7 +118,7 @@ export class Inbox {
   ) {
     this.pollMs = opts.pollMs ?? 1000;
     this.maxAttempts = opts.maxAttempts ?? 8;
-    this.leaseMs = opts.leaseMs ?? 5 * 60_000;
+    this.leaseMs = opts.leaseMs ?? 30_000;
   }
 
   /** Stores the entry; returns null when it is a duplicate delivery. */
@@ -177,11 +181,20 @@ export class Inbox {
       { returnDocument: 'after', sort: { receivedAt: 1 } },
     ).lean<InboxDoc>();
     if (!doc) return false;
+    const renew = setInterval(() => {
+      const until = new Date(this.clock.now().getTime() + this.leaseMs);
+      InboxModel.updateOne({ _id: doc._id, status: 'processing', attempts: doc.attempts }, { $set: { leaseUntil: until } }).catch(
+        () => undefined, // the database is away: the lease simply runs out and the sweep takes over
+      );
+    }, this.leaseMs / 3);
+    renew.unref();
     try {
       await this.handle(toMessage(doc));
       await this.markDone(doc._id);
     } catch (e) {
       await this.markFailed(doc._id, doc.attempts, (e as Error).message ?? 'error');
+    } finally {
+      clearInterval(renew);
     }
     return true;
   }

@@ -1,5 +1,6 @@
 import type { BotConfig } from '../../config/bots.js';
 import { insertTicket } from '../apply.js';
+import { isDuplicateKey, Ticket, TicketEvent } from '../model.js';
 import { nextTicketNo } from '../counter.js';
 import { clip } from '../guards.js';
 import { presentTicket } from '../presenter.js';
@@ -28,16 +29,23 @@ export interface CreateTicketInput {
   attachments?: Attachment[];
   /** Who recorded it when not the reporter (e.g. an engineer logging a phone call). */
   actor?: string;
+  /**
+   * The message that opened it, e.g. `inbox:<inbox id>`. A second create with the same source (the message
+   * processed again after a crash) returns the ticket it opened the first time instead of a new one.
+   */
+  source?: string;
 }
 
 /** A new ticket, `open`, numbered per bot, with its response and resolution clocks running. */
 export async function createTicket(ctx: TicketContext, input: CreateTicketInput): Promise<CommandResult> {
   const bad = validate(ctx, input);
   if (bad) return bad;
+  const earlier = input.source ? await openedBy(input.source) : null;
+  if (earlier) return earlier;
   const at = ctx.clock.now();
   const bot = ctx.bot.id;
   const no = await nextTicketNo(bot);
-  const doc = newTicketDoc(ctx.bot, no, input, at);
+  const doc = { ...newTicketDoc(ctx.bot, no, input, at), ...(input.source ? { source: input.source } : {}) };
   const { reporter } = doc;
   const event: TicketEventRecord = {
     bot,
@@ -53,8 +61,26 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
     triageReason: doc.triageReason,
     channel: input.chat?.channel ?? null,
   };
-  const stored = await insertTicket(ctx.bot, doc, event);
+  let stored: TicketDoc;
+  try {
+    stored = await insertTicket(ctx.bot, doc, event);
+  } catch (e) {
+    // The same message processed twice at once (a lease taken over): the first insert won.
+    const won = input.source && isDuplicateKey(e) ? await openedBy(input.source) : null;
+    if (won) return won;
+    throw e;
+  }
   return { ok: true, ticket: presentTicket(stored), event, events: [event], doc: stored };
+}
+
+/** The ticket a source message already opened, as the result of that first create (no new events). */
+async function openedBy(source: string): Promise<CommandResult | null> {
+  const doc = await Ticket.findOne({ source }).lean<TicketDoc>();
+  if (!doc) return null;
+  const event = await TicketEvent.findOne({ bot: doc.bot, no: doc.no, seq: 1 }).lean<TicketEventRecord>();
+  const created = event ?? (doc.pending.find((e) => e.seq === 1) as TicketEventRecord | undefined);
+  if (!created) return null;
+  return { ok: true, ticket: presentTicket(doc), event: created, events: [], doc: { ...doc, pending: [] } };
 }
 
 /** The document of a new ticket, before it is stored (also used to seed benchmarks with real-shaped tickets). */
