@@ -82,9 +82,19 @@ describe('kill -9 of the embedded database during traffic', () => {
     expect(new Set(numbers).size).toBe(REPORTS);
 
     await withDb(svc.dbUri, async (db) => {
-      const inbox = await db.collection('inbox').find({}, { projection: { msgId: 1, status: 1 } }).toArray();
-      for (const d of deliveries) expect(inbox.filter((e) => e.msgId === d.msgId), d.msgId).toHaveLength(1);
-      const tickets = await db.collection('tickets').find({}, { projection: { no: 1, 'reporter.userid': 1 } }).toArray();
+      const inbox = await db
+        .collection('inbox')
+        .find({}, { projection: { msgId: 1, status: 1 } })
+        .toArray();
+      for (const d of deliveries)
+        expect(
+          inbox.filter((e) => e.msgId === d.msgId),
+          d.msgId,
+        ).toHaveLength(1);
+      const tickets = await db
+        .collection('tickets')
+        .find({}, { projection: { no: 1, 'reporter.userid': 1 } })
+        .toArray();
       expect(tickets).toHaveLength(REPORTS);
       expect(new Set(tickets.map((t) => t.reporter.userid)).size).toBe(REPORTS);
       expect(tickets.map((t) => t.no).sort((a, b) => a - b)).toEqual([...numbers].sort((a, b) => a - b));
@@ -94,7 +104,13 @@ describe('kill -9 of the embedded database during traffic', () => {
     // A notification the crash interrupted is re-delivered by the repair sweep (30 s grace, every 15 s).
     await eventually(
       'one card and one group post stored per ticket',
-      () => withDb(svc.dbUri, (db) => expectOneCardAndPostPerTicket(db, REPORTS).then(() => true, () => false)),
+      () =>
+        withDb(svc.dbUri, (db) =>
+          expectOneCardAndPostPerTicket(db, REPORTS).then(
+            () => true,
+            () => false,
+          ),
+        ),
       60_000,
     );
     await withDb(svc.dbUri, (db) => expectOneCardAndPostPerTicket(db, REPORTS));

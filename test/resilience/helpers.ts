@@ -173,12 +173,15 @@ export async function deliverWithRetries(sim: WecomSimulator, serviceUrl: () => 
 
 /** Replies a reporter got: through its message's response_url, or a group post mentioning them. */
 export function repliesTo(sim: WecomSimulator, d: Delivery): Received[] {
-  return sim.delivered('response_url').filter((r) => r.query.response_code === d.responseCode).concat(
-    sim.delivered('webhook/send').filter((r) => {
-      const body = r.body as { text?: { mentioned_list?: string[] }; markdown?: { content?: string } };
-      return body.text?.mentioned_list?.includes(d.user) || body.markdown?.content?.includes(`<@${d.user}>`);
-    }),
-  );
+  return sim
+    .delivered('response_url')
+    .filter((r) => r.query.response_code === d.responseCode)
+    .concat(
+      sim.delivered('webhook/send').filter((r) => {
+        const body = r.body as { text?: { mentioned_list?: string[] }; markdown?: { content?: string } };
+        return body.text?.mentioned_list?.includes(d.user) || body.markdown?.content?.includes(`<@${d.user}>`);
+      }),
+    );
 }
 
 export function replyText(r: Received): string {
@@ -230,7 +233,10 @@ export async function eventually(what: string, check: () => Promise<boolean> | b
 
 /** The outbox holds exactly one claim card and one "新报修" group post for each of the `tickets` tickets. */
 export async function expectOneCardAndPostPerTicket(db: ReturnType<MongoClient['db']>, tickets: number): Promise<void> {
-  const items = await db.collection('outbox').find({}, { projection: { kind: 1, payload: 1 } }).toArray();
+  const items = await db
+    .collection('outbox')
+    .find({}, { projection: { kind: 1, payload: 1 } })
+    .toArray();
   const cards = new Map<number, number>();
   const posts = new Map<number, number>();
   for (const it of items) {
