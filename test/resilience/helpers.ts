@@ -52,6 +52,8 @@ export async function startServiceProcess(env: { dataDir: string; botsDir: strin
       WECOM_MAX_SKEW_S: '0',
       ADMIN_TOKEN: 'resilience-admin',
       LOG_LEVEL: 'info',
+      // The demo credentials would otherwise start the playground's own in-process WeCom.
+      PLAYGROUND: 'off',
       ...env.extra,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
