@@ -140,7 +140,7 @@ function headlines(bot: BotConfig, r: SlaReport): Headline[] {
   out.push({
     label: '巡检',
     target: '按计划完成',
-    actual: i && i.planned ? `完成 ${i.done}/${i.planned}${i.problems ? `，发现问题 ${i.problems}` : ''}` : '无计划',
+    actual: i?.planned ? `完成 ${i.done}/${i.planned}${i.problems ? `，发现问题 ${i.problems}` : ''}` : '无计划',
     result: !i || i.planned === 0 ? '—' : i.done === i.planned ? '达标' : '未达标',
   });
   return out;

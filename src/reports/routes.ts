@@ -1,4 +1,4 @@
-/** Admin report API: `GET /api/reports/sla`, `/api/reports/records.xlsx`, `/api/reports/records.csv` (Bearer ADMIN_TOKEN). */
+/** Admin report API: `GET /api/reports/sla`, `/api/reports/records.xlsx`, `.pdf`, `.csv` (Bearer ADMIN_TOKEN). */
 import Router from '@koa/router';
 import { Ajv } from 'ajv';
 import type { BotConfig } from '../config/bots.js';
@@ -8,7 +8,7 @@ import { log } from '../log.js';
 import type { ServiceContext } from '../service.js';
 import { directoryFor } from '../wecom/feature.js';
 import { MONTH_PATTERN } from './month.js';
-import { recordsCsv, recordsWorkbook, slaReport } from './service.js';
+import { recordsCsv, recordsPdf, recordsWorkbook, slaReport } from './service.js';
 
 const schema = {
   type: 'object',
@@ -68,6 +68,14 @@ export function reportRoutes(ctx: ServiceContext): Router {
     k.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
     k.body = buf;
     log.info({ bot: bot.id, month, bytes: buf.length }, 'records workbook served');
+  });
+  router.get('/records.pdf', async (k) => {
+    const { bot, month } = parseReportParams(k.query, ctx.bots);
+    const buf = await recordsPdf(bot, month, ctx.clock.now(), directoryFor(ctx));
+    k.set('Content-Disposition', attachment(`records-${bot.id}-${month}.pdf`, `维护记录-${bot.id}-${month}.pdf`));
+    k.type = 'application/pdf';
+    k.body = buf;
+    log.info({ bot: bot.id, month, bytes: buf.length }, 'records pdf served');
   });
   router.get('/records.csv', async (k) => {
     const { bot, month } = parseReportParams(k.query, ctx.bots);

@@ -9,6 +9,7 @@ import { buildSlaReport, type SlaReport } from './sla-report.js';
 import type { Timeline } from './timeline.js';
 import type { Directory } from '../people/directory.js';
 import { buildPack, type RecordPack, userIdsOf } from './pack.js';
+import { buildPdf } from './pdf.js';
 import { signoffOf } from './signoff.js';
 import { buildRecordsCsv, buildWorkbook } from './workbook.js';
 
@@ -43,6 +44,11 @@ export async function recordPack(bot: BotConfig, month: string, now: Date, direc
   const ids = userIdsOf(timelines);
   const people = await directory.people(bot, ids);
   return buildPack({ bot, month, report, timelines, people, asOf, generatedAt: now, signoff });
+}
+
+/** The same pack as PDF (see pdf.ts). */
+export async function recordsPdf(bot: BotConfig, month: string, now: Date, directory: Directory): Promise<Buffer> {
+  return buildPdf(await recordPack(bot, month, now, directory));
 }
 
 export async function recordsWorkbook(bot: BotConfig, month: string, now: Date, directory: Directory): Promise<Buffer> {

@@ -1,13 +1,11 @@
 /** The monthly maintenance record as an Excel workbook (汇总 / 维护记录 / 超时明细 / 巡检 / 转信息科) and the CSV ticket sheet. */
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import type { BotConfig } from '../config/bots.js';
 import { local } from '../time.js';
 import { LEVEL_NAME, PERIOD_NAME, pct, TARGET_NAME } from './labels.js';
-import { localText, RECORD_COLUMNS, type RecordRow, recordRow, safeText } from './records.js';
+import { localText, RECORD_COLUMNS, type RecordRow, safeText } from './records.js';
 import type { RecordPack } from './pack.js';
 import type { Stat } from './sla-report.js';
-import type { Timeline } from './timeline.js';
 
 const TIME_FORMAT = 'yyyy-mm-dd hh:mm';
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } };
