@@ -43,7 +43,12 @@ export const reportsFeature: FeatureFactory = (ctx): Feature => {
     name: 'reports',
     routers: [reportRoutes(ctx)],
     async init() {
-      await Promise.all([ReportRun.createIndexes(), Inspection.createIndexes(), ServiceMeta.createIndexes(), RecordSignoff.createIndexes()]);
+      await Promise.all([
+        ReportRun.createIndexes(),
+        Inspection.createIndexes(),
+        ServiceMeta.createIndexes(),
+        RecordSignoff.createIndexes(),
+      ]);
       // Recorded before the first tick, so the first tick after a first start never catches up on earlier periods.
       await firstStarts(ctx.bots.keys(), ctx.clock.now());
       ctx.scheduler.agenda.define(REPORTS_TICK_JOB, async () => runReportsTick(ctx));

@@ -76,7 +76,7 @@ export async function signMonth(
     const doc = await RecordSignoff.findOneAndUpdate(
       { _id: id, status: { $ne: 'signed' } },
       { $set: { status: 'signed', bot: ctx.bot.id, month: input.month }, $push: { events: event } },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     ).lean<SignoffDoc>();
     return { ok: true, state: stateOf(doc) };
   } catch (e) {
@@ -95,7 +95,7 @@ export async function withdrawSignoff(
   const doc = await RecordSignoff.findOneAndUpdate(
     { _id: key(ctx.bot.id, input.month), status: 'signed' },
     { $set: { status: 'open' }, $push: { events: event } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<SignoffDoc>();
   if (!doc) return { ok: false, code: 'not_signed', state: await signoffOf(ctx.bot.id, input.month) };
   return { ok: true, state: stateOf(doc) };

@@ -215,7 +215,7 @@ function addBreachSheet(wb: ExcelJS.Workbook, pack: RecordPack): void {
       overMin: b.overMin,
       reason: safeText(b.reason),
       explanation: b.explanation ? safeText(b.explanation) : '（未说明）',
-      explainedBy: b.explainedBy ?? '',
+      explainedBy: b.explainedBy,
       explainedAt: b.explainedAt ? excelLocal(b.explainedAt) : null,
     });
   }

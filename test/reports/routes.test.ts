@@ -166,6 +166,21 @@ describe('GET /api/reports/records.xlsx', () => {
   });
 });
 
+describe('GET /api/reports/records.pdf', () => {
+  it('is a PDF attachment of the acceptance pack; bad parameters get 400 JSON', async () => {
+    const res = await get('/api/reports/records.pdf?bot=demo&month=2026-10');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toContain("filename*=UTF-8''");
+    const buf = Buffer.from(await res.arrayBuffer());
+    expect(buf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const bad = await get('/api/reports/records.pdf?bot=demo&month=2026-1');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).message).toContain('"month"');
+    expect((await get('/api/reports/records.pdf?bot=demo&month=2026-10', {})).status).toBe(401);
+  });
+});
+
 describe('GET /api/reports/records.csv', () => {
   it('is the record sheet as UTF-8 CSV with BOM, Chinese intact', async () => {
     const res = await get('/api/reports/records.csv?bot=demo&month=2026-10');
