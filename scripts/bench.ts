@@ -3,11 +3,12 @@
  * Each module adds one entry to `benches`.
  */
 import { availableParallelism, cpus } from 'node:os';
+import { recordsBench } from './bench/records.js';
 import { slaBench } from './bench/sla.js';
 import { triageBench } from './bench/triage.js';
 import type { BenchResult } from './bench/timing.js';
 
-const benches: Record<string, () => Promise<BenchResult>> = { triage: triageBench, sla: slaBench };
+const benches: Record<string, () => Promise<BenchResult>> = { triage: triageBench, sla: slaBench, records: recordsBench };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 console.log(`machine: nproc=${availableParallelism()} cpu="${cpus()[0]?.model ?? 'unknown'}" node=${process.version}`);
