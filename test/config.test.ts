@@ -25,6 +25,18 @@ function errorOf(fn: () => unknown): ConfigError {
 }
 
 describe('bot files', () => {
+  it('reads the record title block and the directory settings, and names the path of a bad one', () => {
+    const bot = parseBot(demo, 'f.json', {});
+    expect(bot.record).toMatchObject({ hospital: '演示市第一人民医院', serviceFrom: '2026-01-01', rowsPerPage: 18 });
+    expect(bot.directory).toMatchObject({ enabled: true, ttlHours: 24, perMinute: 300 });
+    const { record: _r, directory: _d, ...old } = structuredClone(demo);
+    expect(parseBot(old, 'f.json', {}).record).toMatchObject({ hospital: '', rowsPerPage: 18 });
+    const bad = { ...structuredClone(demo), record: { ...demo.record, serviceFrom: '2026/01/01' } };
+    expect(errorOf(() => parseBot(bad, 'f.json', {})).message).toContain('f.json: /record/serviceFrom');
+    const rows = { ...structuredClone(demo), record: { ...demo.record, rowsPerPage: 2 } };
+    expect(errorOf(() => parseBot(rows, 'f.json', {})).message).toContain('f.json: /record/rowsPerPage');
+  });
+
   it('loads the shipped demo bot with demo WeCom defaults when no environment is set', () => {
     const bot = loadBots('bots', {}).get('demo')!;
     expect(bot.wecom.corpId).toBe('ww_demo_corp');
