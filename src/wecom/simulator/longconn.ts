@@ -20,7 +20,15 @@ export interface SocketHost {
   bots: Map<string, BotConfig>;
   clock: Clock;
   /** Records a frame the service sent, as a Received entry (kind, body, errcode, bot). */
-  record(r: { kind: SocketKind; query: Record<string, string>; body: Record<string, unknown> | null; errcode: number; bot?: string }): void;
+  record(r: {
+    kind: SocketKind;
+    query: Record<string, string>;
+    body: Record<string, unknown> | null;
+    errcode: number;
+    bot?: string;
+    /** The conversation an answer lands in (group chat, or the user's 1:1 with the bot). */
+    replyTo?: { chatId?: string; userid: string };
+  }): void;
   /** A failure injected with failNext(kind) for this kind, if one is pending. */
   takeFault(kind: SocketKind): { errcode?: number; errmsg?: string; hangMs?: number } | undefined;
 }
@@ -36,6 +44,7 @@ interface Frame {
 /** A req_id WeCom handed out with a callback: what it may be answered with. */
 interface IssuedReq {
   bot: string;
+  replyTo: { chatId?: string; userid: string };
   /** `message` callbacks take aibot_respond_msg; enter_chat takes the welcome; card clicks take the update. */
   kind: 'message' | 'enter_chat' | 'template_card_event' | 'event';
 }
@@ -61,6 +70,7 @@ export class AibotSocketSide extends EventEmitter {
   private readonly issued = new Map<string, IssuedReq>();
   private readonly subscribeCount = new Map<string, number>();
   private readonly mutedPings = new Set<string>();
+  private readonly groupChats = new Set<string>();
   private seq = 0;
 
   constructor(private readonly host: SocketHost) {
@@ -100,16 +110,22 @@ export class AibotSocketSide extends EventEmitter {
   /** Resolves once the bot has an authenticated connection (event-driven); rejects after `timeoutMs`. */
   waitForConnection(bot: string, timeoutMs = 5000): Promise<void> {
     if (this.active.has(bot)) return Promise.resolve();
+    return this.waitForSubscriptions(bot, this.subscriptions(bot) + 1, timeoutMs);
+  }
+
+  /** Resolves once the bot has subscribed `count` times in all (e.g. a standby instance took over). */
+  waitForSubscriptions(bot: string, count: number, timeoutMs = 5000): Promise<void> {
+    if (this.subscriptions(bot) >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const on = (b: string) => {
-        if (b !== bot) return;
+        if (b !== bot || this.subscriptions(bot) < count) return;
         clearTimeout(timer);
         this.off('subscribed', on);
         resolve();
       };
       const timer = setTimeout(() => {
         this.off('subscribed', on);
-        reject(new Error(`no long connection for ${bot} within ${timeoutMs} ms`));
+        reject(new Error(`${bot} did not subscribe ${count} times within ${timeoutMs} ms (${this.subscriptions(bot)})`));
       }, timeoutMs);
       this.on('subscribed', on);
     });
@@ -151,7 +167,10 @@ export class AibotSocketSide extends EventEmitter {
       : eventType === 'enter_chat' || eventType === 'template_card_event'
         ? eventType
         : 'event';
-    this.issued.set(id, { bot, kind });
+    const chatId = typeof body.chatid === 'string' ? body.chatid : undefined;
+    if (chatId) this.groupChats.add(chatId);
+    const userid = String((body.from as { userid?: unknown } | undefined)?.userid ?? '');
+    this.issued.set(id, { bot, kind, replyTo: chatId ? { chatId, userid } : { userid } });
     ws.send(JSON.stringify({ cmd, headers: { req_id: id }, body }));
     return id;
   }
@@ -278,7 +297,14 @@ export class AibotSocketSide extends EventEmitter {
       errcode = 40003;
       errmsg = 'chatid missing';
     }
-    this.host.record({ kind, query: { req_id: reqId }, body, errcode, bot });
+    const chat = typeof body.chatid === 'string' ? body.chatid : '';
+    const replyTo =
+      kind === 'aibot_send_msg'
+        ? this.groupChats.has(chat)
+          ? { chatId: chat, userid: '' }
+          : { userid: chat }
+        : this.issued.get(reqId)?.replyTo;
+    this.host.record({ kind, query: { req_id: reqId }, body, errcode, bot, ...(replyTo ? { replyTo } : {}) });
     answer(errcode, errmsg);
     if (errcode === 0 && kind === 'aibot_respond_update_msg') this.emit('update', reqId, body);
   }
