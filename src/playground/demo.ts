@@ -28,6 +28,8 @@ export async function startWithPlayground(opts: Options): Promise<DemoAwareServi
   const clock = new OffsetClock();
   const sim = new WecomSimulator({ bots: opts.bots.values(), clock, host: '127.0.0.1', port: 0 });
   const simUrl = await sim.start();
+  // A bot on the long connection dials the in-process simulator's WebSocket too (nothing leaves the machine).
+  for (const b of opts.bots.values()) if (b.wecom.aibot.mode === 'longConnection') b.wecom.aibot = { ...b.wecom.aibot, wsUrl: sim.wsUrl };
   let service: Service;
   try {
     service = await startService({

@@ -97,12 +97,16 @@ export class Feed extends EventEmitter {
         const c = contentOf(body);
         return c ? [this.add({ pane: 'group', from: 'bot', ...c })] : [];
       }
-      case 'response_url': {
+      case 'response_url':
+      case 'aibot_respond_msg':
+      case 'aibot_respond_welcome_msg':
+      case 'aibot_send_msg': {
         const c = contentOf(body);
         if (!c) return [];
         const pane: Pane = r.replyTo?.chatId ? 'group' : `app:${r.replyTo?.userid ?? 'unknown'}`;
         return [this.add({ pane, from: 'bot', ...c })];
       }
+      // A long-connection card update also comes back as the click's passive reply (fromPassiveReply).
       case 'update_template_card': {
         const card = (body.template_card ?? {}) as Record<string, unknown>;
         return [this.add({ pane: '*', from: 'bot', kind: 'card', card, replaces: String(card.task_id ?? '') })];
