@@ -139,7 +139,11 @@ function socketChat(msg: InboundMessage): string {
 
 /** The first answer on the socket: a finished one-frame stream (markdown), a card, or the enter_chat welcome. */
 function socketReplyItem(msg: InboundMessage, content: OutboundContent, welcome: boolean): OutboxItem | null {
-  const payload = (cmd: string, body: Record<string, unknown>) => ({ kind: 'aibot_ws' as const, payload: { cmd, reqId: msg.reqId, body } });
+  // `to` only orders the chat's queue in the outbox (recipientOf); WeCom routes the frame by its req_id.
+  const payload = (cmd: string, body: Record<string, unknown>) => ({
+    kind: 'aibot_ws' as const,
+    payload: { cmd, reqId: msg.reqId, to: socketChat(msg), body },
+  });
   if (content.type === 'card') {
     const body = { msgtype: 'template_card', template_card: content.card };
     return payload(welcome ? 'aibot_respond_welcome_msg' : 'aibot_respond_msg', body);

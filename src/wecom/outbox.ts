@@ -41,6 +41,11 @@ export function recipientOf(bot: string, item: Pick<OutboxItem, 'kind' | 'payloa
       return item.rateKey ?? `${item.kind}:${bot}:${String(item.payload.touser ?? '')}`;
     case 'appchat':
       return `appchat:${bot}:${String(item.payload.chatid ?? '')}`;
+    case 'aibot_ws': {
+      // Long connection: answers and proactive sends to one chat share its queue; a card update has none.
+      const to = item.payload.to ?? (item.payload.body as { chatid?: unknown } | undefined)?.chatid;
+      return typeof to === 'string' && to ? `aibot:${bot}:${to}` : null;
+    }
     default:
       return null;
   }

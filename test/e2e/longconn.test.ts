@@ -141,6 +141,30 @@ describe('duplicates, drops and refusals', () => {
   });
 });
 
+describe('order in one chat', () => {
+  it('an answer held back (WeCom busy) holds back later answers to the same group; they leave in order', async () => {
+    h.sim.failNext('aibot_respond_msg', -1, 1, 'system busy');
+    const before = respondFrames().length;
+    const first = '@维保助手 HIS收费处打不开，门诊收费处，分机1100';
+    const second = '@维保助手 输血系统登录报错，输血科，分机7700';
+    await h.sim.sendAibotText({ bot: 'demo', serviceUrl: h.url, from: 'nurse_h', chatId: GROUP, text: first, msgId: 'order-1' });
+    await h.sim.waitFor((all) => all.some((r) => r.kind === 'aibot_respond_msg' && r.errcode === -1));
+    await h.sim.sendAibotText({ bot: 'demo', serviceUrl: h.url, from: 'nurse_i', chatId: GROUP, text: second, msgId: 'order-2' });
+    const waiting = { kind: 'aibot_ws', status: 'pending', 'payload.to': GROUP };
+    await waitUntil(async () => (await OutboxModel.countDocuments(waiting)) === 2);
+    await waitUntil(async () => (await InboxModel.countDocuments({ msgId: { $in: ['order-1', 'order-2'] }, status: 'done' })) === 2);
+    // Nothing delivered yet: the first answer waits out its retry delay and the second waits behind it.
+    expect(respondFrames().slice(before)).toHaveLength(0);
+    h.clock.advance(5 * MIN);
+    await waitUntil(() => respondFrames().length >= before + 2);
+    const [a, b] = respondFrames()
+      .slice(before)
+      .map((r) => JSON.stringify(r.body));
+    expect(a).toContain('HIS收费处打不开');
+    expect(b).toContain('输血系统登录报错');
+  });
+});
+
 /** Polls a condition the test cannot be told about by an event (bounded, fails loudly). */
 async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -13,6 +13,8 @@ export interface SocketPayload {
   cmd: string;
   /** The callback's req_id (respond/welcome/update); absent for aibot_send_msg, which gets a fresh one. */
   reqId?: string;
+  /** The chat the frame lands in (outbox order only; not sent). */
+  to?: string;
   body: Record<string, unknown>;
 }
 
