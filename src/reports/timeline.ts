@@ -282,8 +282,13 @@ function apply(t: Timeline, e: ReportEvent, state: FoldState): void {
       if (e.reporter && e.counted !== false) t.reporterCount += 1;
       break;
     }
-    case 'linked':
-      if (e.counted !== false) t.reporterCount += 1;
+    case 'unlinked':
+      // On a report: it left its incident and is a ticket of its own again. On the incident: one report fewer.
+      if (num(e.from) !== null) {
+        t.mergedInto = null;
+        t.status = 'open';
+      }
+      if (e.uncounted === true) t.reporterCount = Math.max(1, t.reporterCount - 1);
       break;
     case 'level_changed':
       t.level = asLevel(e.to) ?? asLevel(e.level) ?? t.level;
