@@ -16,6 +16,8 @@ export interface Env {
   WECOM_LEASE_MS: number;
   BOTS_DIR: string;
   FLOWS_DIR: string;
+  /** Leads' read-only tokens for /dashboard and GET /api/*: `userid=token,userid=token` (tokens ≥ 12 characters). */
+  DASHBOARD_TOKENS: string;
   /** `auto` (default): the playground and its in-process WeCom simulator run only with the demo credentials; `on`, `off`. */
   PLAYGROUND: 'auto' | 'on' | 'off';
   /** Embedded engine: fsync each group commit too (power loss), not only write it to the file before answering. */
@@ -39,6 +41,7 @@ const schema = {
     FLOWS_DIR: { type: 'string', minLength: 1, default: './flows' },
     PLAYGROUND: { enum: ['auto', 'on', 'off'], default: 'auto' },
     DB_FSYNC: { type: 'boolean', default: false },
+    DASHBOARD_TOKENS: { type: 'string', default: '' },
   },
 } as const;
 

@@ -55,7 +55,12 @@ function attachment(ascii: string, name: string): string {
 
 export function reportRoutes(ctx: ServiceContext): Router {
   const router = new Router({ prefix: '/api/reports' });
-  router.use(requireAdmin(() => ctx.env.ADMIN_TOKEN ?? ''));
+  router.use(
+    requireAdmin(
+      () => ctx.env.ADMIN_TOKEN ?? '',
+      () => ctx.env.DASHBOARD_TOKENS ?? '',
+    ),
+  );
   router.get('/sla', async (k) => {
     const { bot, month } = parseReportParams(k.query, ctx.bots);
     k.body = await slaReport(bot, month, ctx.clock.now());

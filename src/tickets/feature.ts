@@ -13,7 +13,7 @@ export function ticketsFeature(ctx: ServiceContext): Feature {
   let unsubscribe: (() => void) | undefined;
   return {
     name: 'tickets',
-    routers: [ticketRoutes({ bots: ctx.bots, adminToken: () => ctx.env.ADMIN_TOKEN })],
+    routers: [ticketRoutes({ bots: ctx.bots, adminToken: () => ctx.env.ADMIN_TOKEN, readerTokens: () => ctx.env.DASHBOARD_TOKENS ?? '' })],
     async init() {
       await ensureTicketIndexes();
       defineTicketJobs(agenda, ctx.bots, ctx.clock);

@@ -11,12 +11,14 @@ import { parseListParams, parseTicketNo } from './params.js';
 export interface TicketRoutesOptions {
   bots: Map<string, BotConfig>;
   adminToken: () => string;
+  /** Leads' read-only tokens (DASHBOARD_TOKENS). */
+  readerTokens?: () => string;
 }
 
 /** The admin ticket API (Bearer ADMIN_TOKEN): list, one ticket with its events, CSV export. */
 export function ticketRoutes(opts: TicketRoutesOptions): Router {
   const router = new Router();
-  const auth = requireAdmin(opts.adminToken);
+  const auth = requireAdmin(opts.adminToken, opts.readerTokens);
   const known = new Set(opts.bots.keys());
   const query = (q: unknown) => parseListParams(q as Record<string, string | string[] | undefined>, known);
 
