@@ -212,7 +212,10 @@ async function main(): Promise<void> {
   // Typing goes after the @mention already in the field, wherever the field was entered from.
   const caretToEnd = () => {
     const end = groupInput.value.length;
-    if (groupInput.value.trim() === `@${state.bot.mentionName}`) groupInput.setSelectionRange(end, end);
+    const { selectionStart, selectionEnd } = groupInput;
+    // Only a bare caret before the mention moves; a selection (select-all, then paste) is the user's.
+    if (groupInput.value.trim() !== `@${state.bot.mentionName}` || selectionStart !== selectionEnd || selectionStart === end) return;
+    groupInput.setSelectionRange(end, end);
   };
   // After the browser placed the caret itself (a click puts it where the pointer was).
   groupInput.addEventListener('focus', () => setTimeout(caretToEnd, 0));
