@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { loadBots } from '../../src/config/bots.js';
 import { WecomSimulator } from '../../src/wecom/simulator/simulator.js';
@@ -26,6 +27,21 @@ function databaseUri(): string {
 
 let sim: WecomSimulator;
 const started: Instance[] = [];
+
+/** Waits until no long-connection frame is waiting or being sent (read from the instances' database). */
+async function settled(uri: string): Promise<void> {
+  const conn = await mongoose.createConnection(uri).asPromise();
+  try {
+    const outbox = conn.collection('outbox');
+    const end = Date.now() + 15_000;
+    while ((await outbox.countDocuments({ kind: 'aibot_ws', status: { $in: ['pending', 'sending'] } })) > 0) {
+      if (Date.now() > end) throw new Error('long-connection frames still unsent after 15 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await conn.close();
+  }
+}
 
 /** Resolves once the instance has logged `msg` (its stdout arrives a little after the simulator saw the effect). */
 async function logged(i: Instance, msg: string, timeoutMs = 5000): Promise<void> {
@@ -81,9 +97,10 @@ afterAll(async () => {
 
 describe('two service instances, one long connection', () => {
   it('exactly one holds it; killing the holder moves it to the other within 15 s, no message lost or doubled', async () => {
+    const uri = databaseUri();
     const env = {
       PORT: '0',
-      MONGODB_URI: databaseUri(),
+      MONGODB_URI: uri,
       LOG_LEVEL: 'info',
       ADMIN_TOKEN: 'failover-token',
       PLAYGROUND: 'off',
@@ -112,6 +129,9 @@ describe('two service instances, one long connection', () => {
       sim.sendAibotText({ bot: 'demo', serviceUrl: '', from: 'nurse_f', chatId: 'wr_ward_group', text, msgId });
     await say('fo-1', '@维保助手 LIS报告打印不出来，检验科，分机8823');
     await answered(1);
+    // Kill it between messages, once it has recorded the answer as sent. (Killed between WeCom's acknowledgement
+    // and that record, the frame would be sent again after the outbox lease: at least once, never lost.)
+    await settled(uri);
 
     holder.child.kill('SIGKILL');
     const killedAt = Date.now();
