@@ -58,6 +58,12 @@ export function replyContent(text: string): OutboundContent {
  * commands first, then the answer a pending question waits for (unless the message is clearly a new
  * report), then triage of a fresh message.
  */
+/** A status question names a ticket ("#12", "12号单子") → 进度 12; otherwise the asker's own tickets (我的工单). */
+function statusQuery(text: string): ParsedCommand {
+  const m = /[#＃]\s*(\d{1,9})|(\d{1,9})\s*号/.exec(text.normalize('NFKC'));
+  return m ? { verb: '进度', no: Number(m[1] ?? m[2]), rest: '' } : { verb: '我的工单', no: null, rest: '' };
+}
+
 export function createBotEngine(ctx: EngineCtx): BotEngine {
   async function onMessage(msg: InboundMessage): Promise<void> {
     const bot = ctx.bots.get(msg.bot);
@@ -107,6 +113,8 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
       const reply = await startReport(ctx, turn, text, t);
       return [superseded, reply].filter(Boolean).join('\n');
     }
+    // "上次报的那个修好了吗": answered from the tickets, never a new one (issue #15).
+    if (t.intent === 'status') return runCommand(ctx, turn, statusQuery(text));
     return smallTalk(turn, text);
   }
 

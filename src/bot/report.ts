@@ -10,7 +10,7 @@ import type { FormFlow, LevelRequirement } from './flows/types.js';
 import { applyAnswer, clip, emptyState, extractSlots, type FormState, markAsked, nextSlot, optionsOf, promptFor, slotOf } from './forms.js';
 import { firstResponder } from './notifier.js';
 import { endStorm, extendStorm, joinStorm, publishStormTicket, releaseStorm } from './storm.js';
-import { createdReply, fill, mergedReply } from './texts.js';
+import { alsoOpenedReply, createdReply, fill, mergedReply } from './texts.js';
 
 const FLOW = 'report';
 
@@ -45,6 +45,8 @@ export async function startReport(ctx: EngineCtx, turn: Turn, text: string, t: T
     phase: 'before',
     no: null,
     attachments: [],
+    // Several faults in one message (issue #15): each other fault gets its own ticket once the first one opens.
+    others: t.faults.slice(1).map((f) => ({ system: f.system, level: f.level, reason: f.reason })),
   };
   return advance(ctx, turn, null, flow, state, context, '');
 }
@@ -81,7 +83,8 @@ async function advance(
     if (conv) await endConversation(conv, 'done', turn.now);
     return opened.reply;
   }
-  const reply = [note, opened.reply].filter(Boolean).join('\n');
+  const also = await openOthers(ctx, turn, flow, state, context);
+  const reply = [note, opened.reply, also].filter(Boolean).join('\n');
   if (opened.kind === 'merged') {
     if (conv) await endConversation(conv, 'done', turn.now);
     return reply;
@@ -194,6 +197,28 @@ async function openTicket(
     await endStorm(turn.bot.id, system, seat.no);
   }
   return create(ctx, turn, state, context, system);
+}
+
+/** Another fault of the same message, as triage judged it alone. */
+interface OtherFault {
+  system: string;
+  level: Level;
+  reason: string;
+}
+
+/**
+ * Opens one ticket per other fault the first message reported ("LIS打不开，另外门诊叫号也没声音"), with the same
+ * reporter, place and description, so no fault is silently dropped; returns one line per ticket for the reply.
+ */
+async function openOthers(ctx: EngineCtx, turn: Turn, flow: FormFlow, state: FormState, context: ConversationContext): Promise<string> {
+  const others = (context.others as OtherFault[] | undefined) ?? [];
+  const lines: string[] = [];
+  for (const o of others) {
+    const s: FormState = { ...state, values: { ...state.values, system: o.system } };
+    const opened = await openTicket(ctx, turn, flow, s, { ...context, level: o.level, reason: o.reason, attachments: [] });
+    if (opened.kind !== 'failed') lines.push(alsoOpenedReply(turn.bot, opened.ticket, opened.kind === 'merged'));
+  }
+  return lines.join('\n');
 }
 
 /** Merging competes with every other reporter of the storm for the same ticket version: keep trying while busy. */

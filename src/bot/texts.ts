@@ -36,6 +36,13 @@ export function createdReply(bot: BotConfig, t: TicketDoc, notified: string): st
     .join('\n');
 }
 
+/** One line for each other fault of a multi-fault message: "另外的排队叫号问题也已登记：#13【二级】排队叫号". */
+export function alsoOpenedReply(bot: BotConfig, t: TicketDoc, merged: boolean): string {
+  return merged
+    ? `另外的${systemName(bot, t.system)}问题已合并到 #${t.no}，工程师已收到通知。`
+    : `另外的${systemName(bot, t.system)}问题也已登记：${ticketHead(bot, t)}，响应时限 ${toChatTime(t.sla.response.dueAt)} 前。`;
+}
+
 export function mergedReply(bot: BotConfig, t: TicketDoc): string {
   const who = t.assignee ? `${t.assignee.name} 正在处理` : '工程师已收到通知';
   return `已合并到 #${t.no}（${systemName(bot, t.system)}，已有 ${t.reporterCount ?? 1} 人报告），${who}，处理进展会通知您。`;

@@ -99,6 +99,32 @@ describe('reporting a fault in the group', () => {
   });
 });
 
+describe('several faults and status questions (issue #15)', () => {
+  it('opens a ticket for each fault of one message, so the second is not silently dropped', async () => {
+    const before = (await h.tickets()).total;
+    const reply = await h.say('nurse_m', 'LIS打不开，另外叫号也没声音，检验科');
+    expect(reply).toMatch(/^已登记 #\d+【二级\/严重】检验系统\(LIS\)/);
+    const also = /另外的排队叫号问题也已登记：#(\d+)【二级\/严重】排队叫号/.exec(reply ?? '');
+    expect(also, reply ?? '').not.toBeNull();
+    expect((await h.tickets()).total).toBe(before + 2);
+    const first = await h.ticket(noIn(reply));
+    const second = await h.ticket(Number(also![1]));
+    expect(first).toMatchObject({ system: 'lis', level: 2, reporter: { userid: 'nurse_m', department: '检验科' } });
+    expect(second).toMatchObject({ system: 'queue', level: 2, reporter: { userid: 'nurse_m', department: '检验科' } });
+  });
+
+  it('answers "修好了吗" with the asker\'s tickets and opens nothing', async () => {
+    const opened = await h.say('nurse_n', 'PACS看不了片子，放射科');
+    const no = noIn(opened);
+    const before = (await h.tickets()).total;
+    const reply = await h.say('nurse_n', '上次报的那个修好了吗');
+    expect(reply).toContain('你的工单');
+    expect(reply).toContain(`#${no}`);
+    expect((await h.tickets()).total).toBe(before);
+    expect(await h.say('nurse_n', `${no}号单子什么时候能修好`)).toContain(`#${no}`);
+  });
+});
+
 describe('idle conversations', () => {
   it('expire after idleMinutes through the cleanup job; the user is told once and a late answer opens nothing', async () => {
     const before = (await h.tickets()).total;
