@@ -213,9 +213,9 @@ interface OtherFault {
 async function openOthers(ctx: EngineCtx, turn: Turn, flow: FormFlow, state: FormState, context: ConversationContext): Promise<string> {
   const others = (context.others as OtherFault[] | undefined) ?? [];
   const lines: string[] = [];
-  for (const o of others) {
+  for (const [i, o] of others.entries()) {
     const s: FormState = { ...state, values: { ...state.values, system: o.system } };
-    const opened = await openTicket(ctx, turn, flow, s, { ...context, level: o.level, reason: o.reason, attachments: [] });
+    const opened = await openTicket(ctx, turn, flow, s, { ...context, level: o.level, reason: o.reason, attachments: [], part: i + 2 });
     if (opened.kind !== 'failed') lines.push(alsoOpenedReply(turn.bot, opened.ticket, opened.kind === 'merged'));
   }
   return lines.join('\n');
@@ -254,7 +254,8 @@ async function create(
     chat: { chatId: chatIdOf(turn.msg), channel: turn.msg.channel },
     attachments: (context.attachments as Attachment[] | undefined) ?? [],
     // The message processed again after a crash finds its ticket instead of opening a second one.
-    source: `inbox:${turn.msg.id}`,
+    // Each fault of a multi-fault message is its own ticket: part 2, 3… get their own source.
+    source: `inbox:${turn.msg.id}${context.part ? `:${context.part}` : ''}`,
   });
   if (!result.ok) return { kind: 'failed', reply: result.message };
   const t = result.doc;
