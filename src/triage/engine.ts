@@ -146,6 +146,10 @@ export function createTriage(bot: BotConfig, model: TriageModel = loadTriageMode
 
   /** Splits into clauses and drops those that assert nothing now; returns what is left and why the rest went. */
   function readClauses(full: Analysed) {
+    // Most messages have no such clause: one scan of the whole text saves splitting and a scan per clause.
+    if (!roles.some((r) => r.matcher.first(full) !== null)) {
+      return { a: full, clauses: null, notes: [] as ClauseNote[], keep: new Set<string>(), denied: [] as SystemId[] };
+    }
     const clauses = splitClauses(full, separators);
     const notes: ClauseNote[] = [];
     const keep = new Set<string>();
@@ -264,7 +268,7 @@ export function createTriage(bot: BotConfig, model: TriageModel = loadTriageMode
     // A system rule that decided for the whole message (an interface between two systems) means one fault, not two.
     const oneRelation = r.signals.system.rule !== null && r.system !== model.systems.fallback;
     if ((r.intent === 'report' || r.intent === 'request') && !oneRelation && Object.keys(r.signals.system.scores).length >= 2) {
-      const several = severalFaults(read.a, read.clauses, read.notes);
+      const several = severalFaults(read.a, read.clauses ?? splitClauses(read.a, separators), read.notes);
       if (several) return combine(several);
     }
     if ((r.intent === 'report' || r.intent === 'request') && !r.system && read.denied.length) {
