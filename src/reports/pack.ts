@@ -5,7 +5,7 @@
  * the chart and the sign-off. Every figure comes from the SlaReport (itself re-derived from the event log).
  */
 import type { BotConfig } from '../config/bots.js';
-import type { PersonInfo } from '../people/directory.js';
+import { fromBotFile, type PersonInfo } from '../people/directory.js';
 import type { Duration, Period, TargetName, TargetPolicy } from '../sla/config.js';
 import { dayjs, local, ZONE } from '../time.js';
 import { LEVEL_NAME, PERIOD_NAME, pct, systemName, TARGET_NAME } from './labels.js';
@@ -218,6 +218,7 @@ export function userIdsOf(timelines: Timeline[]): string[] {
     if (t.assignee) ids.add(t.assignee.userid);
     for (const e of t.explanations) ids.add(e.by);
     for (const h of t.history) ids.add(h.by);
+    if (t.referredTo) ids.add(t.referredTo);
   }
   ids.delete('system');
   return [...ids];
@@ -239,7 +240,7 @@ export function buildPack(input: PackInput): RecordPack {
     generatedAt: input.generatedAt,
   };
   const sorted = [...input.timelines].sort((a, b) => a.no - b.no);
-  const name = (userid: string) => people.get(userid)?.name ?? userid;
+  const name = (userid: string) => people.get(userid)?.name ?? fromBotFile(bot, userid)?.name ?? userid;
   return {
     bot,
     title,

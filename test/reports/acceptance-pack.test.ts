@@ -17,8 +17,9 @@ import { recordPack, recordsPdf, recordsWorkbook } from '../../src/reports/servi
 import { buildSlaReport } from '../../src/reports/sla-report.js';
 import { foldTimeline, type ReportEvent } from '../../src/reports/timeline.js';
 import { autoCloseTicket, createTicket, mergeIntoTicket, recordBreach } from '../../src/tickets/commands/index.js';
+import { applyChange } from '../../src/tickets/apply.js';
 import { ensureTicketIndexes, TicketEvent } from '../../src/tickets/model.js';
-import type { Level, TicketEventRecord } from '../../src/tickets/types.js';
+import { ACTIVE, type EventType, type Level, type TicketEventRecord } from '../../src/tickets/types.js';
 import { dayjs } from '../../src/time.js';
 import { WecomClient } from '../../src/wecom/client.js';
 import { RateLimiter } from '../../src/wecom/rate-limit.js';
@@ -67,6 +68,33 @@ async function report(when: string, userid: string, level: Level, system: string
 async function alsoReports(when: string, no: number, userid: string): Promise<void> {
   at(when);
   const r = await mergeIntoTicket(ctx(), { no, reporter: { userid, name: userid }, text: '我这边也打不开' });
+  if (!r.ok) throw new Error(r.message);
+}
+
+/**
+ * The reporter's 撤销 and the referral to the 信息科, in the event shapes of #16 (`cancelled` with `withdrawn: true`) and
+ * #17 (`referred` with the receiving contact). Their chat commands had not landed when this test was written, so the
+ * change goes through the one write path directly.
+ */
+async function withdraw(when: string, no: number, userid: string, reason: string): Promise<void> {
+  at(when);
+  const r = await applyChange(ctx(), {
+    no,
+    from: ACTIVE,
+    actor: userid,
+    build: (_t, now) => ({ set: { status: 'cancelled', closedAt: now }, events: [{ type: 'cancelled', reason, withdrawn: true }] }),
+  });
+  if (!r.ok) throw new Error(r.message);
+}
+
+async function refer(when: string, no: number, to: string): Promise<void> {
+  at(when);
+  const r = await applyChange(ctx(), {
+    no,
+    from: ACTIVE,
+    actor: to,
+    build: () => ({ events: [{ type: 'referred' as EventType, to: { userid: to, name: '王磊' } }] }),
+  });
   if (!r.ok) throw new Error(r.message);
 }
 
@@ -134,9 +162,17 @@ beforeAll(async () => {
   await say('2026-11-18 23:00', 'zhangwei', '解决 6 原因:医生站证书过期 处理:更新证书');
   await say('2026-11-19 08:00', 'doctor01', '确认 6 5');
 
-  // #7 三级 LIS late on the last day: unclaimed when the month is signed; the response breach is recorded.
-  expect(await report('2026-11-30 22:00', 'lab01', 3, 'lis', '检验报告打印偶发乱码')).toBe(7);
-  await job('2026-12-01 01:00', () => recordBreach(ctx(), { no: 7, target: 'response' }));
+  // #7 三级 EMR: the reporter withdraws it (撤销) before anyone claims it.
+  expect(await report('2026-11-20 09:00', 'nurse03', 3, 'emr', '护理记录模板打不开')).toBe(7);
+  await withdraw('2026-11-20 09:20', 7, 'nurse03', '重启电脑后好了');
+
+  // #8 三级 printer (other): the hospital's own hardware, referred to the 信息科.
+  expect(await report('2026-11-24 15:00', 'clerk01', 3, 'other', '门诊二楼收费处打印机卡纸')).toBe(8);
+  await refer('2026-11-24 15:05', 8, 'wanglei');
+
+  // #9 三级 LIS late on the last day: unclaimed when the month is signed; the response breach is recorded.
+  expect(await report('2026-11-30 22:00', 'lab01', 3, 'lis', '检验报告打印偶发乱码')).toBe(9);
+  await job('2026-12-01 01:00', () => recordBreach(ctx(), { no: 9, target: 'response' }));
 
   // Sign-off: accepted, a late explanation refused, the sign-off withdrawn, the explanation given, accepted again.
   await say('2026-12-01 09:50', 'zhangwei', '月报签收 2026-11');
@@ -148,8 +184,8 @@ beforeAll(async () => {
   await say('2026-12-01 10:22', 'chenjing', '超时说明 2 等待厂家备件');
   await say('2026-12-01 10:25', 'chenjing', '超时说明 4 响应 等待厂家备件');
   await say('2026-12-01 10:30', 'xuli', '月报签收 2026-11');
-  // After the sign-off: #7 is claimed. The signed record stays as it was signed.
-  await say('2026-12-01 10:40', 'liuyang', '接单 7');
+  // After the sign-off: #9 is claimed. The signed record stays as it was signed.
+  await say('2026-12-01 10:40', 'liuyang', '接单 9');
 
   at(EXPORT_AT);
   wb = new ExcelJS.Workbook();
@@ -223,8 +259,8 @@ describe('the sign-off in chat', () => {
       ['withdrawn', 'wanglei', '10:20', '补录超时说明'],
       ['signed', 'xuli', '10:30', null],
     ]);
-    // #7 was claimed at 10:40, after the standing sign-off: the signed record still shows it unclaimed.
-    const seven = rowsOf('维护记录').find((r) => r.工单号 === 7)!;
+    // #9 was claimed at 10:40, after the standing sign-off: the signed record still shows it unclaimed.
+    const seven = rowsOf('维护记录').find((r) => r.工单号 === 9)!;
     expect(seven).toMatchObject({ 接单时间: null, 状态: '待接单', 响应达标: '超时' });
     expect(cover().values.get('统计截至')).toBe('2026-12-01 10:30');
   });
@@ -263,12 +299,14 @@ describe('the workbook read back with exceljs', () => {
   it('reconciles 工单总数 with the row count and counts cancellations apart', () => {
     const { values } = cover();
     expect(values.get('工单总数')).toBe(6);
-    expect(values.get('记录行数')).toBe(7);
+    expect(values.get('记录行数')).toBe(9);
     expect(values.get('已取消')).toBe(1);
+    expect(values.get('报修人撤销')).toBe(1);
+    expect(values.get('转信息科')).toBe(1);
     expect(values.get('核对说明')).toBe(
-      '工单总数 6 = 记录 7 行 − 已取消 1 − 报修人撤销 0 − 合并重复报修 0 − 转信息科 0（以上不计入服务考核，见「计入考核」列）',
+      '工单总数 6 = 记录 9 行 − 已取消 1 − 报修人撤销 1 − 合并重复报修 0 − 转信息科 1（以上不计入服务考核，见「计入考核」列）',
     );
-    expect(rowsOf('维护记录')).toHaveLength(7);
+    expect(rowsOf('维护记录')).toHaveLength(9);
   });
 
   it('shows people by name, department and phone from the WeCom directory, never as userids', () => {
@@ -300,6 +338,8 @@ describe('the workbook read back with exceljs', () => {
     });
     expect(rows[4]).toMatchObject({ 关闭方式: '超时自动关闭', 评分: null });
     expect(rows[5]).toMatchObject({ '现场/远程': '现场', 到场达标: '达标', 关闭方式: '报修人确认' });
+    expect(rows[6]).toMatchObject({ 响应达标: '不计入', 关闭方式: '报修人撤销', 计入考核: '否（报修人撤销）', 状态: '已撤销' });
+    expect(rows[7]).toMatchObject({ 响应达标: '不计入', 关闭方式: '转信息科', 计入考核: '否（转信息科）', 状态: '已转信息科' });
   });
 
   it('lists breaches with the deadline, the real completion, the overrun and the engineer’s explanation', () => {
@@ -318,7 +358,7 @@ describe('the workbook read back with exceljs', () => {
         说明时间: '2026-12-01 10:25',
       },
       {
-        工单号: 7,
+        工单号: 9,
         级别: '三级',
         系统: '检验系统(LIS)',
         指标: '响应',
@@ -333,9 +373,22 @@ describe('the workbook read back with exceljs', () => {
     ]);
   });
 
-  it('has the 巡检 and 转信息科 sheets', () => {
+  it('has the 巡检 sheet and the referrals to the 信息科 apart from the vendor’s figures', () => {
     expect(rowsOf('巡检')[0]).toMatchObject({ 巡检计划: 'HIS月度巡检', 周期: '2026-11' });
-    expect(wb.getWorksheet('转信息科')!.getRow(1).values).toContain('信息科接收人');
+    expect(rowsOf('转信息科')).toEqual([
+      {
+        工单号: 8,
+        报修时间: '2026-11-24 15:00',
+        转交时间: '2026-11-24 15:05',
+        系统: '硬件/网络(信息科)',
+        科室: '门诊部',
+        报修人: '吴静',
+        信息科接收人: '王磊',
+        问题描述: '门诊二楼收费处打印机卡纸',
+        状态: '已转信息科',
+        说明: '不计入维保服务考核',
+      },
+    ]);
   });
 
   it('prints every sheet landscape, one page wide, header rows repeated, title on top and 第 n 页 / 共 m 页 below', () => {
@@ -384,16 +437,21 @@ describe('the PDF of the same pack', () => {
     const pages: string[] = [];
     for (let i = 1; i <= doc.numPages; i++)
       pages.push((await (await doc.getPage(i)).getTextContent()).items.map((x) => ('str' in x ? x.str : '')).join('|'));
-    const recordPages = pages.filter((p) => /(^|\|)维护记录（共 7 行）(（续）)?\|/.test(p));
-    expect(recordPages).toHaveLength(Math.ceil(7 / per));
+    const recordPages = pages.filter((p) => /(^|\|)维护记录（共 9 行）(（续）)?\|/.test(p));
+    expect(recordPages).toHaveLength(Math.ceil(9 / per));
     // Each row starts with its ticket number cell followed by the report time.
     const ticketsOn = recordPages.map((p) => [...p.matchAll(/\|#(\d+)\|[\s|]*11-\d\d \d\d:\d\d\|/g)].map((m) => Number(m[1])));
-    expect(ticketsOn).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+    expect(ticketsOn).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
     pages.forEach((p, i) => {
       expect(p).toContain(`第 ${i + 1} 页 / 共 ${pages.length} 页`);
       expect(p).toContain('演示市第一人民医院 医院信息系统运维服务项目 维护记录（2026-11）');
     });
     expect(pdfText.join('')).toContain('等待厂家备件');
+    expect(pages.find((p) => p.includes('转信息科（不计入维保服务考核）'))).toContain('门诊二楼收费处打印机卡纸');
   });
 });
 
@@ -403,10 +461,13 @@ describe('every figure against the event log', () => {
     const log = events.filter((e) => e.at.getTime() <= signedAt);
     const nos = [...new Set(log.map((e) => e.no))];
     const has = (no: number, type: string) => log.some((e) => e.no === no && e.type === type);
-    const counted = nos.filter((no) => !has(no, 'cancelled'));
+    const withdrawn = (no: number) => log.some((e) => e.no === no && e.type === 'cancelled' && e.withdrawn === true);
+    const counted = nos.filter((no) => !has(no, 'cancelled') && !has(no, 'referred'));
     const { values } = cover();
     expect(values.get('工单总数')).toBe(counted.length);
-    expect(values.get('已取消')).toBe(nos.filter((no) => has(no, 'cancelled')).length);
+    expect(values.get('已取消')).toBe(nos.filter((no) => has(no, 'cancelled') && !withdrawn(no)).length);
+    expect(values.get('报修人撤销')).toBe(nos.filter(withdrawn).length);
+    expect(values.get('转信息科')).toBe(nos.filter((no) => has(no, 'referred')).length);
     const ratings = log
       .filter((e) => e.type === 'confirmed' && typeof e.rating === 'number' && counted.includes(e.no))
       .map((e) => e.rating as number);
