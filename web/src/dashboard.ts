@@ -15,6 +15,9 @@ interface Ticket {
   system: string;
   status: string;
   title: string;
+  /** Reports joined to this ticket (one outage, several reporters). */
+  reporterCount?: number;
+  children?: number[];
   assignee: { userid: string; name: string } | null;
   reporter: { name: string; department: string | null };
   createdAt: string;
@@ -142,7 +145,7 @@ function ticketRow(t: Ticket): HTMLTableRowElement {
   tr.append(
     el('td', {}, `#${t.no}`),
     el('td', {}, systemName(t.system)),
-    el('td', {}, t.title.slice(0, 30)),
+    el('td', {}, `${[...t.title].slice(0, 30).join('')}${(t.reporterCount ?? 1) > 1 ? `（${t.reporterCount} 人报告）` : ''}`),
     el('td', {}, STATUS[t.status] ?? t.status),
     el('td', {}, `${t.reporter.name}${t.reporter.department ? ` · ${t.reporter.department}` : ''}`),
     el('td', {}, t.assignee?.name ?? '—'),
