@@ -47,6 +47,24 @@ describe('the ticket journey over the long connection', () => {
     expect(h.dms('nurse_a').filter((m) => m.text?.includes(`#${no} 已由 刘洋 接单`))).toHaveLength(1);
   });
 
+  it('someone opening a 1:1 chat with the bot gets the welcome on the socket (aibot_respond_welcome_msg)', async () => {
+    const before = h.sim.delivered('aibot_respond_welcome_msg').length;
+    h.sim.longConnection.push('demo', {
+      msgid: 'enter-0001',
+      create_time: Math.floor(h.clock.now().getTime() / 1000),
+      aibotid: 'aibot_demo',
+      chattype: 'single',
+      from: { userid: 'nurse_w' },
+      msgtype: 'event',
+      event: { eventtype: 'enter_chat' },
+    });
+    await h.stored('enter-0001');
+    await h.settle();
+    const welcome = h.sim.delivered('aibot_respond_welcome_msg').slice(before);
+    expect(welcome).toHaveLength(1);
+    expect(welcome[0].body).toMatchObject({ msgtype: 'text', text: { content: expect.stringContaining('我是维保助手') } });
+  });
+
   it('a card button clicked in the group is answered with the updated card on the socket', async () => {
     const no = noIn(await h.say('nurse_b', 'HIS医生站开医嘱报错，心内科，分机6601'));
     await h.settle();
