@@ -1,9 +1,31 @@
 export interface ConversationConfig {
   /** A pending question is dropped after this many idle minutes. */
   idleMinutes: number;
-  /** Reports about the same system within this window are merged into the first open ticket. */
+  /** No longer used (reports are linked to incidents on evidence, see `incidents`); accepted so old bot files load. */
   stormWindowMinutes: number;
 }
+
+/**
+ * When reports of one system become an incident (故障事件): reports not limited to one bed, device or user, of the
+ * same symptom, from at least `reporters` people in at least `departments` departments within `windowMinutes`.
+ * One report with outage signals (全院/整个/都进不去/瘫痪 …) declares one at once.
+ */
+export interface IncidentConfig {
+  reporters: number;
+  departments: number;
+  windowMinutes: number;
+}
+
+export const incidentSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    reporters: { type: 'integer', minimum: 2, default: 3 },
+    departments: { type: 'integer', minimum: 1, default: 2 },
+    windowMinutes: { type: 'number', exclusiveMinimum: 0, default: 15 },
+  },
+  default: {},
+} as const;
 
 export const conversationSchema = {
   type: 'object',

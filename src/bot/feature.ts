@@ -15,7 +15,8 @@ import { type BotEngine, createBotEngine } from './engine.js';
 import { loadFlows } from './flows/load.js';
 import type { Flows } from './flows/types.js';
 import { createNotifier } from './notifier.js';
-import { StormLock } from './storm.js';
+import { IncidentLock } from './incident-lock.js';
+import { createIncidentListener } from './incidents.js';
 
 export const EXPIRE_JOB = 'conversations:expire';
 
@@ -89,8 +90,13 @@ export function createBotFeature(ctx: ServiceContext, opts: BotFeatureOptions = 
     routers: wecom.routers,
     async init() {
       await wecom.init?.();
-      await Promise.all([Conversation.createIndexes(), StormLock.createIndexes()]);
-      unsubscribe = onTicketEvent(notifier);
+      await Promise.all([Conversation.createIndexes(), IncidentLock.createIndexes()]);
+      const offNotifier = onTicketEvent(notifier);
+      const offIncidents = onTicketEvent(createIncidentListener(ctx.clock));
+      unsubscribe = () => {
+        offNotifier();
+        offIncidents();
+      };
       agenda.define(EXPIRE_JOB, async () => {
         await engine!.expireIdle();
       });

@@ -25,6 +25,8 @@ export const VERBS = [
   '超时说明',
   '月报签收',
   '月报撤回',
+  '拆分',
+  '合并',
 ] as const;
 export type Verb = (typeof VERBS)[number];
 

@@ -1,6 +1,6 @@
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
-import { whoIsOnDuty } from '../roster/roster.js';
+import { personName, whoIsOnDuty } from '../roster/roster.js';
 import type { SupplementFields } from '../tickets/commands/index.js';
 import type { TicketEventNotice } from '../tickets/events.js';
 import { systemName } from '../tickets/labels.js';
@@ -8,7 +8,7 @@ import type { TicketDoc, TicketEventRecord } from '../tickets/types.js';
 import type { Messenger, OutboundContent } from '../wecom/types.js';
 import { claimCard, taskIdOf } from './cards.js';
 import { noticesFor } from './commands/notices.js';
-import { ticketHead, ticketSummary } from './texts.js';
+import { shortName, ticketHead, ticketSummary } from './texts.js';
 
 /**
  * Who is pinged for a new ticket: the on-duty primary for the system; `other` (hardware, network, printers)
@@ -51,13 +51,52 @@ export function createNotifier(deps: NotifierDeps) {
     await messenger.toGroup(bot.id, { type: 'markdown', markdown: md }, { idempotencyKey: keyOf(e, 'group') });
   }
 
+  /**
+   * A declared incident: the on-duty primary gets the claim card, the backup a page, leads an alert (each with the
+   * count of reporters and departments), and the group one post asking not to report again.
+   */
+  async function pageIncident(bot: BotConfig, t: TicketDoc, e: TicketEventRecord): Promise<void> {
+    const duty = whoIsOnDuty(bot, t.system, t.createdAt);
+    const card = claimCard(bot, t, taskIdOf(bot.id, t.no, e.seq));
+    await messenger.toUsers(bot.id, [duty.primary], { type: 'card', card }, { idempotencyKey: keyOf(e, duty.primary) });
+    const head = `【故障事件】#${t.no} ${t.title}，一级/紧急`;
+    if (duty.backup && duty.backup !== duty.primary) {
+      const text = `${head}。主值 ${personName(bot, duty.primary)} 已收到接单卡片，请你作为备岗协助（「进度 ${t.no}」查看）。`;
+      await send(bot, e, [duty.backup], { type: 'text', text });
+    }
+    const leads = bot.roster.leads.map((l) => l.userid);
+    const forLeads = `${head}，已通知 ${personName(bot, duty.primary)}（备岗 ${personName(bot, duty.backup)}）。可回复「进度 ${t.no}」查看，「转派 ${t.no} @工程师」改派。`;
+    await send(bot, e, leads, { type: 'text', text: forLeads });
+    if (!bot.wecom.webhookKey) return;
+    const md = [
+      `**${shortName(bot, t.system)} 故障已知悉**（#${t.no}），${personName(bot, duty.primary)} 处理中 <@${duty.primary}>，请勿重复报修；可先按应急流程处理，恢复后群里通知。`,
+    ].join('\n');
+    await messenger.toGroup(bot.id, { type: 'markdown', markdown: md }, { idempotencyKey: keyOf(e, 'group') });
+  }
+
   async function onEvent({ bot, ticket: t, event: e }: TicketEventNotice): Promise<void> {
+    const incident = t.kind === 'incident';
     switch (e.type) {
       case 'created':
-        if (t.parentNo == null) await pingResponder(bot, t, e);
+        if (incident) await pageIncident(bot, t, e);
+        else if (t.parentNo == null) await pingResponder(bot, t, e);
+        return;
+      case 'unlinked':
+        // 拆分 (or a linked reporter saying it is not fixed): the report is a ticket of its own now.
+        if (typeof e.from === 'number' && t.status === 'open') await pingResponder(bot, t, e, `报修从 #${e.from} 拆分为单独工单`);
         return;
       case 'merged':
-        return; // engineers were pinged once for the storm; the reporter got the answer in chat
+        // The incident side is silent (engineers were paged once); a report linked afterwards tells its reporter.
+        if (typeof e.into === 'number' && !incident) {
+          const text = `您的报修 #${t.no} 已并入 #${e.into}（同一故障，多人报告），处理进展会通知您。`;
+          await send(
+            bot,
+            e,
+            [t.reporter.userid].filter((u) => u !== e.actor),
+            { type: 'text', text },
+          );
+        }
+        return;
       case 'progress': {
         const fields = e.fields as SupplementFields | undefined;
         if (fields?.system && t.status === 'open') {
@@ -68,7 +107,12 @@ export function createNotifier(deps: NotifierDeps) {
         break;
       }
       case 'resolved':
+        // Each linked report is resolved with the incident and tells its own reporter (incidents.ts).
+        if (incident) return;
         return onResolved(bot, t, e);
+      case 'closed':
+        if (incident) return;
+        break;
       case 'cancelled':
         if (t.parentNo != null) return; // merged duplicates leave quietly: the parent tells the story
         break;

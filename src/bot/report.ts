@@ -1,21 +1,18 @@
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
 import { personName } from '../roster/roster.js';
-import { createTicket, mergeIntoTicket, supplementTicket } from '../tickets/commands/index.js';
-import type { Attachment, CommandResult, Level, Reporter, TicketDoc } from '../tickets/types.js';
+import { type CreateTicketInput, supplementTicket } from '../tickets/commands/index.js';
+import type { Attachment, Level, Reporter, TicketDoc } from '../tickets/types.js';
 import type { TriageResult } from '../triage/engine.js';
 import { type Answer, chatIdOf, type EngineCtx, ticketCtx, type Turn } from './context.js';
 import { type ConversationContext, type ConversationDoc, endConversation, keepAsking } from './conversations.js';
 import type { FormFlow, LevelRequirement } from './flows/types.js';
 import { applyAnswer, clip, emptyState, extractSlots, type FormState, markAsked, nextSlot, optionsOf, promptFor, slotOf } from './forms.js';
 import { firstResponder } from './notifier.js';
-import { endStorm, extendStorm, joinStorm, publishStormTicket, releaseStorm } from './storm.js';
-import { alsoOpenedReply, createdReply, fill, mergedReply } from './texts.js';
+import { openReport } from './incidents.js';
+import { alongsideNote, alsoOpenedReply, createdReply, fill, linkedReply } from './texts.js';
 
 const FLOW = 'report';
-
-/** Levels whose reports are "the system is down" and may be part of an outage storm. */
-const STORM_LEVELS = new Set([1, 2]);
 
 function requirement(flow: FormFlow, level: number | null): LevelRequirement {
   const key = level ? (String(level) as '1') : 'unknown';
@@ -167,7 +164,7 @@ function reporterOf(turn: Turn, state: FormState): Reporter {
   };
 }
 
-/** Opens the ticket, or joins the outage storm already running for this system. */
+/** Opens the report's own ticket, linked to an incident of its system when the evidence says so (incidents.ts). */
 async function openTicket(
   ctx: EngineCtx,
   turn: Turn,
@@ -176,27 +173,35 @@ async function openTicket(
   context: ConversationContext & { level: Level },
 ): Promise<Opened> {
   const system = state.values.system ?? slotOf(flow, 'system').fallback ?? 'other';
-  const windowMs = turn.bot.conversation.stormWindowMinutes * 60_000;
-  if (!STORM_LEVELS.has(context.level) || windowMs <= 0) return create(ctx, turn, state, context, system);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const seat = await joinStorm(turn.bot.id, system, { now: () => ctx.clock.now(), windowMs, waitMs: ctx.stormWaitMs });
-    if (seat.role === 'owner') {
-      const opened = await create(ctx, turn, state, context, system);
-      if (opened.kind === 'created') await publishStormTicket(turn.bot.id, system, seat.token, opened.ticket.no);
-      else await releaseStorm(turn.bot.id, system, seat.token);
-      return opened;
-    }
-    const merged = await mergeReport(ctx, turn, state, context, seat.no);
-    if (merged.ok) {
-      await extendStorm(turn.bot.id, system, seat.no, ctx.clock.now(), windowMs);
-      log.info({ bot: turn.bot.id, no: seat.no, system }, 'report merged into storm ticket');
-      return { kind: 'merged', ticket: merged.doc, reply: mergedReply(turn.bot, merged.doc) };
-    }
-    if (merged.code === 'busy') return { kind: 'failed', reply: merged.message };
-    // The storm's ticket is finished (or gone): this report starts a new storm.
-    await endStorm(turn.bot.id, system, seat.no);
+  const text = context.text ?? state.values.symptom ?? '';
+  const symptom = state.values.symptom && state.values.symptom !== text ? state.values.symptom : '';
+  const input: CreateTicketInput = {
+    system,
+    level: context.level,
+    title: clip(text.replace(/\s+/g, ' '), 60),
+    description: [text, symptom].filter(Boolean).join('\n'),
+    triageReason: context.reason ?? null,
+    reporter: reporterOf(turn, state),
+    chat: { chatId: chatIdOf(turn.msg), channel: turn.msg.channel },
+    attachments: (context.attachments as Attachment[] | undefined) ?? [],
+    // The message processed again after a crash finds its ticket instead of opening a second one.
+    // Each fault of a multi-fault message is its own ticket: part 2, 3… get their own source.
+    source: `inbox:${turn.msg.id}${context.part ? `:${context.part}` : ''}`,
+  };
+  const out = await openReport({ ctx: ticketCtx(ctx, turn.bot), waitMs: ctx.stormWaitMs }, input, [text, symptom].join(' '));
+  if (out.kind === 'failed') return { kind: 'failed', reply: out.message };
+  const t = out.ticket;
+  if (out.kind === 'linked') {
+    log.info({ bot: t.bot, no: t.no, incident: out.incident.no, system: t.system }, 'report linked to incident');
+    // The report is recorded; the conversation ends (the incident, not this report, is worked on).
+    const first = out.declared && out.incident.reporter.userid === t.reporter.userid;
+    const notified = firstResponder(turn.bot, t.system, out.incident.createdAt);
+    return { kind: 'merged', ticket: t, reply: linkedReply(turn.bot, t, out.incident, first, notified) };
   }
-  return create(ctx, turn, state, context, system);
+  log.info({ bot: t.bot, no: t.no, ticketLevel: t.level, system: t.system }, 'ticket opened from chat');
+  const reply = createdReply(turn.bot, t, firstResponder(turn.bot, t.system, t.createdAt));
+  const also = out.alongside ? alongsideNote(turn.bot, out.alongside) : '';
+  return { kind: 'created', ticket: t, reply: [reply, also].filter(Boolean).join('\n') };
 }
 
 /** Another fault of the same message, as triage judged it alone. */
@@ -219,48 +224,6 @@ async function openOthers(ctx: EngineCtx, turn: Turn, flow: FormFlow, state: For
     if (opened.kind !== 'failed') lines.push(alsoOpenedReply(turn.bot, opened.ticket, opened.kind === 'merged'));
   }
   return lines.join('\n');
-}
-
-/** Merging competes with every other reporter of the storm for the same ticket version: keep trying while busy. */
-async function mergeReport(ctx: EngineCtx, turn: Turn, state: FormState, context: ConversationContext, no: number): Promise<CommandResult> {
-  let result: CommandResult = await mergeIntoTicket(ticketCtx(ctx, turn.bot), {
-    no,
-    reporter: reporterOf(turn, state),
-    text: context.text,
-  });
-  for (let i = 0; i < 5 && !result.ok && result.code === 'busy'; i++) {
-    await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
-    result = await mergeIntoTicket(ticketCtx(ctx, turn.bot), { no, reporter: reporterOf(turn, state), text: context.text });
-  }
-  return result;
-}
-
-async function create(
-  ctx: EngineCtx,
-  turn: Turn,
-  state: FormState,
-  context: ConversationContext & { level: Level },
-  system: string,
-): Promise<Opened> {
-  const text = context.text ?? state.values.symptom ?? '';
-  const symptom = state.values.symptom && state.values.symptom !== text ? state.values.symptom : '';
-  const result: CommandResult = await createTicket(ticketCtx(ctx, turn.bot), {
-    system,
-    level: context.level,
-    title: clip(text.replace(/\s+/g, ' '), 60),
-    description: [text, symptom].filter(Boolean).join('\n'),
-    triageReason: context.reason ?? null,
-    reporter: reporterOf(turn, state),
-    chat: { chatId: chatIdOf(turn.msg), channel: turn.msg.channel },
-    attachments: (context.attachments as Attachment[] | undefined) ?? [],
-    // The message processed again after a crash finds its ticket instead of opening a second one.
-    // Each fault of a multi-fault message is its own ticket: part 2, 3… get their own source.
-    source: `inbox:${turn.msg.id}${context.part ? `:${context.part}` : ''}`,
-  });
-  if (!result.ok) return { kind: 'failed', reply: result.message };
-  const t = result.doc;
-  log.info({ bot: t.bot, no: t.no, ticketLevel: t.level, system: t.system }, 'ticket opened from chat');
-  return { kind: 'created', ticket: t, reply: createdReply(turn.bot, t, firstResponder(turn.bot, t.system, t.createdAt)) };
 }
 
 /** Text of a cancelled or expired report conversation. */

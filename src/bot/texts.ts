@@ -39,13 +39,33 @@ export function createdReply(bot: BotConfig, t: TicketDoc, notified: string): st
 /** One line for each other fault of a multi-fault message: "另外的排队叫号问题也已登记：#13【二级】排队叫号". */
 export function alsoOpenedReply(bot: BotConfig, t: TicketDoc, merged: boolean): string {
   return merged
-    ? `另外的${systemName(bot, t.system)}问题已合并到 #${t.no}，工程师已收到通知。`
+    ? `另外的${systemName(bot, t.system)}问题已并入故障事件（您的报修 #${t.no}），工程师已收到通知。`
     : `另外的${systemName(bot, t.system)}问题也已登记：${ticketHead(bot, t)}，响应时限 ${toChatTime(t.sla.response.dueAt)} 前。`;
 }
 
-export function mergedReply(bot: BotConfig, t: TicketDoc): string {
-  const who = t.assignee ? `${t.assignee.name} 正在处理` : '工程师已收到通知';
-  return `已合并到 #${t.no}（${systemName(bot, t.system)}，已有 ${t.reporterCount ?? 1} 人报告），${who}，处理进展会通知您。`;
+/** "已知悉，并入 #22（HIS 全院故障）…": a report linked to an incident; its own number is kept for 我的工单. */
+export function linkedReply(bot: BotConfig, report: TicketDoc, incident: TicketDoc, declared = false, notified = ''): string {
+  const what = `${shortName(bot, incident.system)} ${incident.departments.length >= 2 ? '多科室' : '全院'}故障`;
+  if (declared) {
+    // This report declared the incident: say what was opened, how urgent, and who was told.
+    return [
+      `已登记故障事件 ${ticketHead(bot, incident)}（${what}），已通知 ${whoWithPhone(bot, notified)}，处理进展会通知您。（您的报修记为 #${report.no}）`,
+      `响应时限 ${toChatTime(incident.sla.response.dueAt)} 前。`,
+    ].join('\n');
+  }
+  const who = incident.assignee ? `${incident.assignee.name} 正在处理` : '工程师已收到通知';
+  return `已知悉，并入 #${incident.no}（${what}，已有 ${incident.reporterCount ?? 1} 人报告），${who}，处理进展会通知您。（您的报修记为 #${report.no}）`;
+}
+
+/** "同时 HIS 有 #22 正在处理": a report kept apart from a running incident of the same system. */
+export function alongsideNote(bot: BotConfig, incident: TicketDoc): string {
+  return `同时 ${shortName(bot, incident.system)} 有 #${incident.no}（${incident.title}）正在处理。`;
+}
+
+/** "HIS" out of "医院信息系统(HIS)". */
+export function shortName(bot: BotConfig, system: string): string {
+  const name = systemName(bot, system);
+  return /\(([^)]+)\)/.exec(name)?.[1] ?? name;
 }
 
 /** First lines of a ticket for engineers: what, where, who, how urgent. */

@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { conversationSchema, type ConversationConfig } from '../bot/config.js';
+import { conversationSchema, type ConversationConfig, type IncidentConfig, incidentSchema } from '../bot/config.js';
 import { type DirectoryConfig, directorySchema } from '../people/config.js';
 import {
   digestSchema,
@@ -32,6 +32,7 @@ export interface BotConfig {
   escalation: EscalationConfig;
   tickets: TicketsConfig;
   conversation: ConversationConfig;
+  incidents: IncidentConfig;
   digest: DigestConfig;
   inspections: InspectionPlan[];
   /** People's names beyond the roster and how the WeCom directory is read. */
@@ -58,6 +59,7 @@ export const botSchema = {
     escalation: escalationSchema,
     tickets: ticketsSchema,
     conversation: conversationSchema,
+    incidents: incidentSchema,
     digest: digestSchema,
     inspections: inspectionsSchema,
     directory: directorySchema,

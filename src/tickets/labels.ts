@@ -13,6 +13,8 @@ export const STATUS_WORDS: Record<TicketStatus, string> = {
   resolved: '已解决待确认',
   closed: '已关闭',
   cancelled: '已取消',
+  linked: '已并入故障事件',
+  referred: '已转信息科',
 };
 
 export const EVENT_WORDS: Record<EventType, string> = {
@@ -35,6 +37,8 @@ export const EVENT_WORDS: Record<EventType, string> = {
   cancelled: '取消',
   closed: '关闭',
   explained: '超时说明',
+  unlinked: '拆分',
+  referred: '转信息科',
 };
 
 export function levelWords(level: number): string {

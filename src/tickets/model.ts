@@ -5,6 +5,8 @@ const person = new Schema({ userid: String, name: String }, { _id: false });
 
 const ticketSchema = new Schema<TicketDoc>(
   {
+    kind: { type: String, default: 'report' },
+    incident: { type: Schema.Types.Mixed, default: null },
     bot: { type: String, required: true },
     no: { type: Number, required: true },
     system: { type: String, required: true },
@@ -45,6 +47,8 @@ ticketSchema.index({ bot: 1, 'assignee.userid': 1, status: 1 });
 ticketSchema.index({ bot: 1, 'reporter.userid': 1, status: 1 });
 // One ticket per source message: re-running a stored message after a crash finds the ticket it opened.
 ticketSchema.index({ source: 1 }, { unique: true, sparse: true });
+// An incident's linked reports (resolved with it).
+ticketSchema.index({ bot: 1, parentNo: 1, status: 1 });
 // The repair sweep looks for outbox entries left by an interrupted change (normally none).
 ticketSchema.index({ 'pending.writtenAt': 1 });
 

@@ -41,6 +41,9 @@ export interface TicketView {
   closedAt: string | null;
   sla: { response: TargetView; onsite: TargetView | null; resolve: TargetView };
   version: number;
+  /** `incident` for a 故障事件 (its linked reports in `incident.reports`), else `report`. */
+  kind: 'report' | 'incident';
+  incident: { symptom: string; reports: Array<{ no: number; userid: string; name: string; department: string | null }> } | null;
 }
 
 /** Event JSON: `{type, actor, at, seq, …payload}` with instants as ISO +08:00. */
@@ -117,6 +120,8 @@ export function presentTicket(t: TicketDoc): TicketView {
       resolve: isoDeep(t.sla.resolve) as TargetView,
     },
     version: t.version,
+    kind: t.kind ?? 'report',
+    incident: t.incident ? { symptom: t.incident.symptom, reports: t.incident.reports.map((r) => ({ ...r })) } : null,
   };
 }
 

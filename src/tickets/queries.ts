@@ -80,13 +80,21 @@ export function ticketCursor(f: TicketFilter) {
 
 /** Tickets a person reported, subscribed to or is assigned, unfinished first. */
 export async function ticketsOf(bot: string, userid: string, limit = 10): Promise<TicketDoc[]> {
-  const mine = { bot, $or: [{ 'reporter.userid': userid }, { 'assignee.userid': userid }, { 'subscribers.userid': userid }] };
-  const active = await Ticket.find({ ...mine, status: { $in: [...ACTIVE, 'resolved'] } }, { pending: 0 })
+  // An incident is listed to whoever works it; its reporters see their own linked reports instead.
+  const mine: Record<string, unknown> = {
+    bot,
+    $or: [
+      { 'reporter.userid': userid, kind: { $ne: 'incident' } },
+      { 'assignee.userid': userid },
+      { 'subscribers.userid': userid, kind: { $ne: 'incident' } },
+    ],
+  };
+  const active = await Ticket.find({ ...mine, status: { $in: [...ACTIVE, 'resolved', 'linked'] } }, { pending: 0 })
     .sort({ no: -1 })
     .limit(limit)
     .lean<TicketDoc[]>();
   if (active.length >= limit) return active;
-  const done = await Ticket.find({ ...mine, status: { $in: ['closed', 'cancelled'] } }, { pending: 0 })
+  const done = await Ticket.find({ ...mine, status: { $in: ['closed', 'cancelled', 'referred'] } }, { pending: 0 })
     .sort({ no: -1 })
     .limit(limit - active.length)
     .lean<TicketDoc[]>();

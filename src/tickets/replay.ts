@@ -69,13 +69,32 @@ const STEPS: Partial<Record<TicketEventRecord['type'], Step>> = {
     s.level = e.to as Level;
   },
   merged: (s, e) => {
-    if (typeof e.into === 'number') s.parentNo = e.into;
+    if (typeof e.into === 'number') {
+      s.parentNo = e.into;
+      // A report linked to an incident waits for it (older merged duplicates were cancelled by a later event).
+      if (s.status === 'open' || s.status === 'claimed') s.status = 'linked';
+    }
     if (typeof e.childNo === 'number') s.children.push(e.childNo);
     const who = (e.reporter as PersonRef | undefined)?.userid;
     if (e.counted && who) {
       s.reporterCount += 1;
       s.subscribers.push(who);
     }
+  },
+  unlinked: (s, e) => {
+    if (typeof e.from === 'number') {
+      s.parentNo = null;
+      s.status = (e.status as TicketStatus | undefined) ?? 'open';
+    }
+    if (typeof e.childNo === 'number') s.children = s.children.filter((c) => c !== e.childNo);
+    const who = (e.reporter as PersonRef | undefined)?.userid;
+    if (e.uncounted && who) {
+      s.reporterCount -= 1;
+      s.subscribers = s.subscribers.filter((u) => u !== who);
+    }
+  },
+  referred: (s) => {
+    s.status = 'referred';
   },
   breached: (s, e) => {
     s.breaches.push(e.target as string);
@@ -92,14 +111,14 @@ export function replay(events: TicketEventRecord[]): ReplayState {
   if (!first || first.type !== 'created') throw new Error('replay: the log must start with a created event');
   const state: ReplayState = {
     no: first.no,
-    status: 'open',
+    status: typeof first.parentNo === 'number' ? 'linked' : 'open',
     level: first.level as Level,
     system: first.system as string,
     department: (first.reporter as { department?: string | null } | undefined)?.department ?? null,
     assignee: null,
     reporterCount: 1,
     subscribers: [],
-    parentNo: null,
+    parentNo: typeof first.parentNo === 'number' ? first.parentNo : null,
     children: [],
     pausedFrom: null,
     rating: null,

@@ -5,7 +5,22 @@ import type { Target } from '../sla/policy.js';
 export type Level = 1 | 2 | 3 | 4;
 export const LEVELS: readonly Level[] = [1, 2, 3, 4];
 
-export const STATUSES = ['open', 'claimed', 'onsite_dispatched', 'onsite', 'paused', 'resolved', 'closed', 'cancelled'] as const;
+/**
+ * `linked`: a report attached to an incident (see src/bot/incidents.ts); it waits for the incident, is not chased on
+ * its own and is resolved with it. `referred`: passed to the hospital's 信息科 (out of the vendor's scope, final).
+ */
+export const STATUSES = [
+  'open',
+  'claimed',
+  'onsite_dispatched',
+  'onsite',
+  'paused',
+  'resolved',
+  'closed',
+  'cancelled',
+  'linked',
+  'referred',
+] as const;
 export type TicketStatus = (typeof STATUSES)[number];
 
 /** Statuses in which an engineer is working the ticket (progress, pause, transfer, resolve apply). */
@@ -34,6 +49,10 @@ export const EVENT_TYPES = [
   'closed',
   /** An engineer's explanation of a missed deadline (超时说明). */
   'explained',
+  /** A report detached from its incident (拆分): it is its own ticket again. */
+  'unlinked',
+  /** Passed to the hospital's 信息科 (out of the vendor's scope). */
+  'referred',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -94,8 +113,26 @@ export interface TicketEventRecord {
   [payload: string]: unknown;
 }
 
+/** One report linked to an incident (kept on the incident; the report keeps its own ticket). */
+export interface IncidentReport {
+  no: number;
+  userid: string;
+  name: string;
+  department: string | null;
+}
+
+/** What only an incident carries: the reports linked to it and what kind of fault they describe. */
+export interface IncidentInfo {
+  /** Symptom class shared by its reports (see src/bot/incidents.ts symptomOf), e.g. "login". */
+  symptom: string;
+  reports: IncidentReport[];
+}
+
 /** A stored ticket (lean document). */
 export interface TicketDoc {
+  /** `incident`: one outage many reports link to (故障事件); absent on older tickets = `report`. */
+  kind?: 'report' | 'incident';
+  incident?: IncidentInfo | null;
   bot: string;
   no: number;
   system: string;

@@ -63,7 +63,8 @@ describe('reporting a fault in the group', () => {
     await h.say('nurse_e', '系统报错，保存不了');
     const reply = await h.say('nurse_e', 'PACS影像全院调阅不了，放射科');
     expect(reply).toContain('上一条没说完的报修已作废');
-    expect(reply).toMatch(/已登记 #\d+【一级\/紧急】影像系统\(PACS\)/);
+    // 全院 is an outage signal: the report is recorded and declares an incident at 一级.
+    expect(reply).toMatch(/已登记故障事件 #\d+【一级\/紧急】影像系统\(PACS\)/);
   });
 
   it('level 1 never waits: the ticket opens first, missing details are asked afterwards and patched in', async () => {

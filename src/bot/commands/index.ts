@@ -5,6 +5,7 @@
 import { log } from '../../log.js';
 import type { TicketContext } from '../../tickets/types.js';
 import { help } from './help.js';
+import { incidentActionHandlers } from './incident-actions.js';
 import { ticketActionHandlers } from './ticket-actions.js';
 import { ticketQueryHandlers } from './ticket-queries.js';
 import type { ChatCommandMessage, ChatReply, CommandHandler, ParsedCommand, Verb } from './types.js';
@@ -15,6 +16,7 @@ export { noticesFor } from './notices.js';
 const handlers = new Map<Verb, CommandHandler>([
   ...(Object.entries(ticketActionHandlers) as Array<[Verb, CommandHandler]>),
   ...(Object.entries(ticketQueryHandlers) as Array<[Verb, CommandHandler]>),
+  ...(Object.entries(incidentActionHandlers) as Array<[Verb, CommandHandler]>),
   ['帮助', help],
 ]);
 

@@ -7,6 +7,7 @@ import {
   changeLevel,
   claimTicket,
   confirmTicket,
+  createTicket,
   dispatchOnsite,
   pauseTicket,
   rejectResolution,
@@ -15,6 +16,8 @@ import {
   transferTicket,
 } from '../../tickets/commands/index.js';
 import { levelWords } from '../../tickets/labels.js';
+import { getTicket } from '../../tickets/queries.js';
+import type { TicketContext } from '../../tickets/types.js';
 import { at, duration, levelAndSystem, short, tag } from './format.js';
 import { askForNumber, respond } from './reply.js';
 import type { CommandHandler, Verb } from './types.js';
@@ -141,13 +144,43 @@ const confirm: CommandHandler = async (ctx, msg, p) => {
   );
 };
 
-const reject: CommandHandler = async (ctx, msg, p) =>
-  askForNumber(p, ' <原因>') ??
-  respond(
-    ctx,
-    await rejectResolution(ctx, { no: p.no!, actor: msg.from, reason: p.rest }),
-    ({ doc: t }) => `**${tag(t.no)}** 已重新打开，${t.assignee?.name ?? '工程师'} 会继续处理`,
+const reject: CommandHandler = async (ctx, msg, p) => {
+  const ask = askForNumber(p, ' <原因>');
+  if (ask) return ask;
+  const result = await rejectResolution(ctx, { no: p.no!, actor: msg.from, reason: p.rest });
+  if (!result.ok && result.code === 'bad_status') {
+    const again = await reportAgain(ctx, p.no!, msg.from.userid, p.rest);
+    if (again) return { reply: again };
+  }
+  return respond(ctx, result, ({ doc: t }) =>
+    t.status === 'open'
+      ? `**${tag(t.no)}** 已单独登记为待处理工单，值班工程师会尽快处理`
+      : `**${tag(t.no)}** 已重新打开，${t.assignee?.name ?? '工程师'} 会继续处理`,
   );
+};
+
+/**
+ * A report closed together with its incident, and its reporter says it is still broken: a new ticket from their own
+ * report (same system, level, words), rather than "已关闭，不能退回". Null when that does not apply.
+ */
+async function reportAgain(ctx: TicketContext, no: number, userid: string, reason: string): Promise<string | null> {
+  const t = await getTicket(ctx.bot.id, no);
+  if (!t || t.status !== 'closed' || t.parentNo == null || t.reporter.userid !== userid) return null;
+  const made = await createTicket(ctx, {
+    system: t.system,
+    level: t.level,
+    title: t.title,
+    description: [
+      t.description,
+      reason ? `（#${t.no} 随 #${t.parentNo} 关闭后仍未解决：${reason}）` : `（#${t.no} 随 #${t.parentNo} 关闭后仍未解决）`,
+    ].join('\n'),
+    triageReason: t.triageReason,
+    reporter: t.reporter,
+    chat: t.chat,
+  });
+  if (!made.ok) return made.message;
+  return `${tag(t.no)} 已随 ${tag(t.parentNo)} 关闭，已按您的报修重新登记 **${tag(made.doc.no)}**，值班工程师会尽快处理`;
+}
 
 const cancel: CommandHandler = async (ctx, msg, p) =>
   askForNumber(p, ' <原因>') ??

@@ -42,7 +42,19 @@ const status: CommandHandler = async (ctx, _msg, p) => {
 const mine: CommandHandler = async (ctx, msg) => {
   const list = await ticketsOf(ctx.bot.id, msg.from.userid, 10);
   if (!list.length) return { reply: '你目前没有工单' };
-  return { reply: ['你的工单：', ...list.map((t) => ticketLine(ctx.bot, t))].join('\n') };
+  // A report linked to an incident shows with the incident it belongs to (and how that stands).
+  const parents = new Map<number, TicketDoc>();
+  for (const t of list) {
+    if (t.parentNo == null || parents.has(t.parentNo)) continue;
+    const parent = await getTicket(ctx.bot.id, t.parentNo);
+    if (parent) parents.set(t.parentNo, parent);
+  }
+  const line = (t: TicketDoc) => {
+    const parent = t.parentNo == null ? undefined : parents.get(t.parentNo);
+    if (!parent || parent.kind !== 'incident') return ticketLine(ctx.bot, t);
+    return `${ticketLine(ctx.bot, t)}（并入故障事件 ${tag(parent.no)}：${short(parent.title, 40)}，${STATUS_WORDS[parent.status]}${parent.assignee ? `，${parent.assignee.name}` : ''}）`;
+  };
+  return { reply: ['你的工单：', ...list.map(line)].join('\n') };
 };
 
 const unclaimed: CommandHandler = async (ctx) => {

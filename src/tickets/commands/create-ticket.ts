@@ -11,6 +11,7 @@ import {
   type CommandResult,
   LEVELS,
   type Level,
+  type IncidentInfo,
   type Reporter,
   refuse,
   type TicketContext,
@@ -34,6 +35,10 @@ export interface CreateTicketInput {
    * processed again after a crash) returns the ticket it opened the first time instead of a new one.
    */
   source?: string;
+  /** An incident (故障事件) rather than one person's report; its linked reports come in later. */
+  incident?: IncidentInfo;
+  /** Opened already linked to this incident: status `linked`, no page of its own (see incident.ts). */
+  linkTo?: number;
 }
 
 /** A new ticket, `open`, numbered per bot, with its response and resolution clocks running. */
@@ -60,6 +65,8 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
     reporter: { userid: reporter.userid, name: reporter.name, department: reporter.department ?? null },
     triageReason: doc.triageReason,
     channel: input.chat?.channel ?? null,
+    ...(input.incident ? { kind: 'incident' } : {}),
+    ...(input.linkTo ? { parentNo: input.linkTo } : {}),
   };
   let stored: TicketDoc;
   try {
@@ -92,6 +99,7 @@ export function newTicketDoc(bot: BotConfig, no: number, input: CreateTicketInpu
     ...(input.reporter.contact ? { contact: input.reporter.contact } : {}),
   };
   return {
+    ...(input.incident ? { kind: 'incident' as const, incident: input.incident } : {}),
     bot: bot.id,
     no,
     system: input.system,
@@ -104,13 +112,13 @@ export function newTicketDoc(bot: BotConfig, no: number, input: CreateTicketInpu
     subscribers: [],
     reporterCount: 1,
     departments: reporter.department ? [reporter.department] : [],
-    status: 'open',
+    status: input.linkTo ? 'linked' : 'open',
     assignee: null,
     attachments: input.attachments ?? [],
     sla: initialTargets(bot, input.level, at),
     repair: null,
     confirmation: null,
-    parentNo: null,
+    parentNo: input.linkTo ?? null,
     children: [],
     pause: null,
     confirmRemindedAt: null,

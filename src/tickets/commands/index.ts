@@ -8,6 +8,18 @@ export { type ConfirmTicketInput, confirmTicket } from './confirm-ticket.js';
 export { type CreateTicketInput, createTicket } from './create-ticket.js';
 export { type DispatchOnsiteInput, dispatchOnsite } from './dispatch-onsite.js';
 export { type ExplainBreachInput, explainBreach } from './explain-breach.js';
+export {
+  addToIncident,
+  INCIDENT_LEVEL,
+  incidentTitle,
+  type LinkReportInput,
+  linkReport,
+  reportOf,
+  resolveLinkedReports,
+  type SplitReportInput,
+  shortSystem,
+  splitReport,
+} from './incident.js';
 export { type MergeIntoTicketInput, mergeIntoTicket } from './merge-into-ticket.js';
 export { type PauseTicketInput, pauseTicket } from './pause-ticket.js';
 export { type RecordBreachInput, recordBreach } from './record-breach.js';

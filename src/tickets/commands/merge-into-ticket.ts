@@ -15,7 +15,11 @@ export interface MergeIntoTicketInput {
   actor?: string;
 }
 
-/** Links a later report of the same fault (outage storm) to an open ticket. */
+/**
+ * Marks a duplicate: a later report of the very same fault joins an open ticket (its reporter subscribed) and, given
+ * `childNo`, that duplicate ticket is cancelled as merged. Outages with many reports are incidents instead
+ * (incident.ts): there each report keeps its own ticket.
+ */
 export async function mergeIntoTicket(ctx: TicketContext, input: MergeIntoTicketInput): Promise<CommandResult> {
   if (input.childNo !== undefined) {
     if (input.childNo === input.no) return refuse('bad_input', '不能合并到自身');
