@@ -290,11 +290,6 @@ function apply(t: Timeline, e: ReportEvent, state: FoldState): void {
       }
       if (e.uncounted === true) t.reporterCount = Math.max(1, t.reporterCount - 1);
       break;
-    case 'unlinked':
-      // 拆分: the report is its own ticket again and counts in the figures.
-      if (num(e.from) !== null) t.mergedInto = null;
-      if (e.uncounted === true) t.reporterCount -= 1;
-      break;
     case 'level_changed':
       t.level = asLevel(e.to) ?? asLevel(e.level) ?? t.level;
       break;
