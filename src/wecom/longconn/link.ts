@@ -29,8 +29,6 @@ export interface LinkTuning {
   reconnectMaxMs: number;
   /** After a foreign client kicked us while we still hold the lease: wait this long before dialling again (ms). */
   kickedHoldMs: number;
-  /** How long a frame may wait for WeCom's acknowledgement (ms). */
-  ackTimeoutMs: number;
 }
 
 export const LINK_DEFAULTS: LinkTuning = {
@@ -39,7 +37,6 @@ export const LINK_DEFAULTS: LinkTuning = {
   reconnectMinMs: 1000,
   reconnectMaxMs: 30_000,
   kickedHoldMs: 5 * 60_000,
-  ackTimeoutMs: 10_000,
 };
 
 export interface LinkDeps {
@@ -216,7 +213,6 @@ export class AibotLink {
         secret: a.secret ?? '',
         wsUrl: a.wsUrl,
         heartbeatInterval: this.tuning.heartbeatMs,
-        requestTimeout: this.tuning.ackTimeoutMs,
         // Reconnection is ours (lease-aware, with jitter); the SDK must not dial on its own.
         maxReconnectAttempts: 0,
         maxAuthFailureAttempts: 0,
@@ -303,8 +299,8 @@ export class AibotLink {
   }
 
   /**
-   * Sends one frame and resolves with WeCom's acknowledgement. Throws WecomApiError: errcode undefined
-   * (retryable) when not connected or no acknowledgement came, WeCom's errcode otherwise (846605 invalid
+   * Sends one frame and resolves with WeCom's acknowledgement (the SDK waits 5 s for it). Throws WecomApiError:
+   * errcode undefined (retryable) when not connected or no acknowledgement came, WeCom's errcode otherwise (846605 invalid
    * req_id, 846608 stream expired: not retryable, the outbox falls back to a proactive send).
    */
   async send(p: SocketPayload): Promise<void> {
