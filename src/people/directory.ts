@@ -161,7 +161,7 @@ export class Directory {
     return wait === 0;
   }
 
-  /** Asks WeCom and caches the answer; null when WeCom could not be asked (the caller falls back). */
+  /** Asks WeCom and caches the answer; 'busy' when WeCom could not be asked (over budget or failing: the caller falls back). */
   private async fetchUser(bot: BotConfig, userid: string): Promise<EntryDoc | null | 'busy'> {
     const client = this.deps.client!;
     if (!(await this.takeSlot(bot))) return 'busy';
@@ -171,7 +171,9 @@ export class Directory {
     } catch (e) {
       if (e instanceof WecomApiError && e.errcode === USER_NOT_FOUND) return this.store(bot, userid, null, null, null);
       log.warn({ bot: bot.id, errcode: (e as WecomApiError).errcode, err: (e as Error).message }, 'directory user/get failed');
-      return null;
+      // WeCom is down, slow or refusing: stop asking for the rest of this batch (an export must not wait a
+      // timeout per person), the others come from the cache and the bot file.
+      return 'busy';
     }
     const name = typeof user.name === 'string' && user.name ? user.name : null;
     const mobile = typeof user.mobile === 'string' && user.mobile ? user.mobile : null;
