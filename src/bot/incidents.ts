@@ -103,7 +103,8 @@ export async function openReport(deps: IncidentDeps, input: CreateTicketInput, t
   const bot = ctx.bot;
   const ev = evidenceOf(text);
   const system = input.system;
-  if (system === 'other') return created(await createTicket(ctx, input), null);
+  // Out of the vendor's scope: recorded and passed to the hospital's 信息科 contact, never part of an incident.
+  if (system === 'other') return created(await createTicket(ctx, { ...input, referTo: bot.roster.itContact }), null);
   const running = await activeIncident(bot.id, system);
   if (running && !ev.limited) return linkNew(deps, input, running, false);
   if (running) return created(await createTicket(ctx, input), running);

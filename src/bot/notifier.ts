@@ -79,8 +79,16 @@ export function createNotifier(deps: NotifierDeps) {
     switch (e.type) {
       case 'created':
         if (incident) await pageIncident(bot, t, e);
-        else if (t.parentNo == null) await pingResponder(bot, t, e);
+        else if (t.parentNo == null && t.status !== 'referred') await pingResponder(bot, t, e);
         return;
+      case 'referred': {
+        // Out of the vendor's scope: the 信息科 contact gets the report as a plain message (not a vendor claim card).
+        const to = (e.to as { userid?: string } | undefined)?.userid ?? bot.roster.itContact.userid;
+        const who = [t.reporter.department, t.reporter.name, t.reporter.contact].filter(Boolean).join(' ');
+        const text = `【转信息科】#${t.no} ${t.title}\n报修：${who}\n不在软件维保范围，请信息科处理。`;
+        await send(bot, e, [to], { type: 'text', text });
+        return;
+      }
       case 'unlinked':
         // 拆分 (or a linked reporter saying it is not fixed): the report is a ticket of its own now.
         if (typeof e.from === 'number' && t.status === 'open') await pingResponder(bot, t, e, `报修从 #${e.from} 拆分为单独工单`);

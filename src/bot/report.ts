@@ -10,7 +10,7 @@ import type { FormFlow, LevelRequirement } from './flows/types.js';
 import { applyAnswer, clip, emptyState, extractSlots, type FormState, markAsked, nextSlot, optionsOf, promptFor, slotOf } from './forms.js';
 import { firstResponder } from './notifier.js';
 import { openReport } from './incidents.js';
-import { alongsideNote, alsoOpenedReply, createdReply, fill, linkedReply } from './texts.js';
+import { alongsideNote, alsoOpenedReply, createdReply, fill, linkedReply, referredReply } from './texts.js';
 
 const FLOW = 'report';
 
@@ -197,6 +197,10 @@ async function openTicket(
     const first = out.declared && out.incident.reporter.userid === t.reporter.userid;
     const notified = firstResponder(turn.bot, t.system, out.incident.createdAt);
     return { kind: 'merged', ticket: t, reply: linkedReply(turn.bot, t, out.incident, first, notified) };
+  }
+  if (t.status === 'referred') {
+    log.info({ bot: t.bot, no: t.no, system: t.system }, 'report referred to the IT department');
+    return { kind: 'merged', ticket: t, reply: referredReply(turn.bot, t, text) };
   }
   log.info({ bot: t.bot, no: t.no, ticketLevel: t.level, system: t.system }, 'ticket opened from chat');
   const reply = createdReply(turn.bot, t, firstResponder(turn.bot, t.system, t.createdAt));

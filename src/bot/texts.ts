@@ -57,6 +57,24 @@ export function linkedReply(bot: BotConfig, report: TicketDoc, incident: TicketD
   return `已知悉，并入 #${incident.no}（${what}，已有 ${incident.reporterCount ?? 1} 人报告），${who}，处理进展会通知您。（您的报修记为 #${report.no}）`;
 }
 
+/** What an out-of-scope report is about, in the reporter's words ("打印机"), for the referral answer. */
+const THINGS: Array<[RegExp, string]> = [
+  [/打印机|打印|卡纸|硒鼓|墨盒/, '打印机'],
+  [/电脑|主机|显示器|键盘|鼠标|开不了机|蓝屏|黑屏/, '电脑'],
+  [/网络|网线|断网|wifi|无线|上不了网/i, '网络'],
+  [/电话|座机|分机/, '电话'],
+  [/扫码枪|扫描枪|读卡器|PDA/i, '设备'],
+];
+
+/**
+ * "打印机属于信息科负责，不在软件维保范围，已转 王磊（分机…）": an out-of-scope report (system `other`) was
+ * recorded and passed to the hospital's 信息科 contact (contract scope: the vendor maintains the software systems).
+ */
+export function referredReply(bot: BotConfig, t: TicketDoc, text: string): string {
+  const thing = THINGS.find(([re]) => re.test(text))?.[1] ?? '这类硬件/网络问题';
+  return `${thing}属于信息科负责，不在软件维保范围，已转 ${whoWithPhone(bot, bot.roster.itContact.userid)} 处理（记录 #${t.no}）。`;
+}
+
 /** "同时 HIS 有 #22 正在处理": a report kept apart from a running incident of the same system. */
 export function alongsideNote(bot: BotConfig, incident: TicketDoc): string {
   return `同时 ${shortName(bot, incident.system)} 有 #${incident.no}（${incident.title}）正在处理。`;

@@ -125,10 +125,14 @@ export async function insertTicket(
   bot: BotConfig,
   doc: Omit<TicketDoc, 'pending' | 'version'>,
   created: TicketEventRecord,
+  /** Events of the same insert after `created` (seq 2, 3 …), e.g. a referral decided before the ticket existed. */
+  more: TicketEventRecord[] = [],
 ): Promise<TicketDoc> {
-  const full: TicketDoc = { ...doc, version: 1, pending: [{ ...created, writtenAt: new Date() }] };
+  const events = [created, ...more];
+  const writtenAt = new Date();
+  const full: TicketDoc = { ...doc, version: events.length, pending: events.map((e) => ({ ...e, writtenAt })) };
   await Ticket.collection.insertOne({ ...full });
-  await publish(bot, full, [created]);
+  await publish(bot, full, events);
   return { ...full, pending: [] };
 }
 

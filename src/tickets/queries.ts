@@ -110,3 +110,13 @@ export async function unclaimedTickets(bot: string, limit = 20): Promise<{ items
   ]);
   return { items, total };
 }
+
+/**
+ * Reports passed to the hospital's 信息科 (status `referred`, out of the vendor's scope) created in [from, to), oldest
+ * first: what the 转信息科 sheet lists and the vendor's figures leave out.
+ */
+export async function referralsOf(bot: string, from: Date, to: Date): Promise<TicketDoc[]> {
+  return Ticket.find({ bot, status: 'referred', createdAt: { $gte: from, $lt: to } }, { pending: 0 })
+    .sort({ createdAt: 1 })
+    .lean<TicketDoc[]>();
+}

@@ -12,6 +12,7 @@ import {
   LEVELS,
   type Level,
   type IncidentInfo,
+  type PersonRef,
   type Reporter,
   refuse,
   type TicketContext,
@@ -39,6 +40,11 @@ export interface CreateTicketInput {
   incident?: IncidentInfo;
   /** Opened already linked to this incident: status `linked`, no page of its own (see incident.ts). */
   linkTo?: number;
+  /**
+   * Out of the vendor's scope (system `other`: printers, PCs, network, phones): recorded and passed at once to the
+   * hospital's 信息科 contact (status `referred`, a `referred` event), never in the vendor's SLA figures.
+   */
+  referTo?: PersonRef;
 }
 
 /** A new ticket, `open`, numbered per bot, with its response and resolution clocks running. */
@@ -68,16 +74,19 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
     ...(input.incident ? { kind: 'incident' } : {}),
     ...(input.linkTo ? { parentNo: input.linkTo } : {}),
   };
+  const more: TicketEventRecord[] = input.referTo
+    ? [{ bot, no, seq: 2, type: 'referred', actor: 'system', at, to: { userid: input.referTo.userid, name: input.referTo.name } }]
+    : [];
   let stored: TicketDoc;
   try {
-    stored = await insertTicket(ctx.bot, doc, event);
+    stored = await insertTicket(ctx.bot, doc, event, more);
   } catch (e) {
     // The same message processed twice at once (a lease taken over): the first insert won.
     const won = input.source && isDuplicateKey(e) ? await openedBy(input.source) : null;
     if (won) return won;
     throw e;
   }
-  return { ok: true, ticket: presentTicket(stored), event, events: [event], doc: stored };
+  return { ok: true, ticket: presentTicket(stored), event, events: [event, ...more], doc: stored };
 }
 
 /** The ticket a source message already opened, as the result of that first create (no new events). */
@@ -112,7 +121,7 @@ export function newTicketDoc(bot: BotConfig, no: number, input: CreateTicketInpu
     subscribers: [],
     reporterCount: 1,
     departments: reporter.department ? [reporter.department] : [],
-    status: input.linkTo ? 'linked' : 'open',
+    status: input.linkTo ? 'linked' : input.referTo ? 'referred' : 'open',
     assignee: null,
     attachments: input.attachments ?? [],
     sla: initialTargets(bot, input.level, at),
@@ -123,7 +132,7 @@ export function newTicketDoc(bot: BotConfig, no: number, input: CreateTicketInpu
     pause: null,
     confirmRemindedAt: null,
     resolvedAt: null,
-    closedAt: null,
+    closedAt: input.referTo ? at : null,
     createdAt: at,
     updatedAt: at,
   };
