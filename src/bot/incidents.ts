@@ -98,13 +98,22 @@ export interface IncidentDeps {
  * report carries outage signals or completes the threshold. Safe under concurrent reports on several instances:
  * declaration goes through the incident lock, links are single-document updates with status preconditions.
  */
-export async function openReport(deps: IncidentDeps, input: CreateTicketInput, text: string): Promise<ReportOutcome> {
+export async function openReport(
+  deps: IncidentDeps,
+  input: CreateTicketInput,
+  text: string,
+  /** Triage (or the reporter's answer) named system `other`; false when `other` only stands in for "not known yet". */
+  outOfScope = input.system === 'other',
+): Promise<ReportOutcome> {
   const { ctx } = deps;
   const bot = ctx.bot;
   const ev = evidenceOf(text);
   const system = input.system;
   // Out of the vendor's scope: recorded and passed to the hospital's 信息科 contact, never part of an incident.
-  if (system === 'other') return created(await createTicket(ctx, { ...input, referTo: bot.roster.itContact }), null);
+  if (system === 'other') {
+    const referTo = outOfScope ? { referTo: bot.roster.itContact } : {};
+    return created(await createTicket(ctx, { ...input, ...referTo }), null);
+  }
   const running = await activeIncident(bot.id, system);
   if (running && !ev.limited) return linkNew(deps, input, running, false);
   if (running) return created(await createTicket(ctx, input), running);

@@ -188,7 +188,10 @@ async function openTicket(
     // Each fault of a multi-fault message is its own ticket: part 2, 3… get their own source.
     source: `inbox:${turn.msg.id}${context.part ? `:${context.part}` : ''}`,
   };
-  const out = await openReport({ ctx: ticketCtx(ctx, turn.bot), waitMs: ctx.stormWaitMs }, input, [text, symptom].join(' '));
+  // A 一级 report opened before its system is known falls back to `other` without being out of scope.
+  const outOfScope = state.values.system === 'other';
+  const deps = { ctx: ticketCtx(ctx, turn.bot), waitMs: ctx.stormWaitMs };
+  const out = await openReport(deps, input, [text, symptom].join(' '), outOfScope);
   if (out.kind === 'failed') return { kind: 'failed', reply: out.message };
   const t = out.ticket;
   if (out.kind === 'linked') {
