@@ -90,6 +90,13 @@ export interface InboxOptions {
    * whose process died is taken over within one lease (default 30 s), while a slow one is never run twice.
    */
   leaseMs?: number;
+  /**
+   * Messages handled at the same time (default 4). Processing a storm must not starve the acknowledgement
+   * path: callbacks are answered once stored, and the backlog is worked off a few at a time.
+   */
+  concurrency?: number;
+  /** Longest wait (ms) to gather callbacks into one insert (group commit; default 2). */
+  batchMs?: number;
 }
 
 export type NewEntry = Omit<
@@ -110,6 +117,16 @@ export class Inbox {
   private readonly pollMs: number;
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
+  private readonly concurrency: number;
+  private readonly batchMs: number;
+  /** Per sender: the tail of their queue, so one person's messages are handled one after another, in order. */
+  private chains = new Map<string, Promise<void>>();
+  /** Ids waiting or running in this process (the sweep leaves fresh pending ones to them). */
+  private queued = new Set<string>();
+  private active = 0;
+  private waiting: (() => void)[] = [];
+  private batch: { doc: Record<string, unknown>; done: (r: InboxDoc | null) => void; fail: (e: unknown) => void }[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -119,33 +136,97 @@ export class Inbox {
     this.pollMs = opts.pollMs ?? 1000;
     this.maxAttempts = opts.maxAttempts ?? 8;
     this.leaseMs = opts.leaseMs ?? 30_000;
+    this.concurrency = opts.concurrency ?? 4;
+    this.batchMs = opts.batchMs ?? 2;
   }
 
-  /** Stores the entry; returns null when it is a duplicate delivery. */
-  async record(entry: NewEntry): Promise<InboxDoc | null> {
+  /**
+   * Stores the entry and resolves once it is durable; null when it is a duplicate delivery. Entries arriving
+   * within `batchMs` of each other go to the database as one insert (group commit): one round trip and one
+   * commit for a burst, each caller still answered only after its own entry is stored.
+   */
+  record(entry: NewEntry): Promise<InboxDoc | null> {
+    const doc = new InboxModel({
+      ...entry,
+      attempts: 0,
+      nextAttemptAt: entry.status === 'pending' ? entry.receivedAt : null,
+      leaseUntil: entry.status === 'processing' ? new Date(this.clock.now().getTime() + this.leaseMs) : null,
+    }).toObject() as Record<string, unknown>;
+    return new Promise((done, fail) => {
+      this.batch.push({ doc, done, fail });
+      if (this.batch.length >= 200) void this.flush();
+      else this.flushTimer ??= setTimeout(() => void this.flush(), this.batchMs);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.batch.splice(0);
+    if (batch.length === 0) return;
+    const failed = new Map<number, unknown>();
     try {
-      const doc = await InboxModel.create({
-        ...entry,
-        attempts: 0,
-        nextAttemptAt: entry.status === 'pending' ? entry.receivedAt : null,
-        leaseUntil: entry.status === 'processing' ? new Date(this.clock.now().getTime() + this.leaseMs) : null,
-      });
-      return doc.toObject() as InboxDoc;
+      await InboxModel.collection.insertMany(
+        batch.map((b) => b.doc),
+        { ordered: false },
+      );
     } catch (e) {
-      if ((e as { code?: number }).code === 11000) return null;
-      throw e;
+      const writeErrors = (e as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }).writeErrors;
+      if (!Array.isArray(writeErrors)) {
+        for (const b of batch) b.fail(e);
+        return;
+      }
+      for (const w of writeErrors) failed.set(w.index, (w.code ?? w.err?.code) === 11000 ? null : e);
     }
+    batch.forEach((b, i) => {
+      if (!failed.has(i)) b.done(b.doc as unknown as InboxDoc);
+      else if (failed.get(i) === null) b.done(null);
+      else b.fail(failed.get(i));
+    });
   }
 
-  /** Processes one entry now, in the background (the HTTP answer does not wait for it). */
-  process(id: Types.ObjectId | string): void {
+  /**
+   * Processes a stored entry in the background (the HTTP answer does not wait for it): after the sender's
+   * earlier messages (the second of two identical reports sees the first one's ticket), at most
+   * `concurrency` at a time.
+   */
+  process(entry: Types.ObjectId | string | Pick<InboxDoc, '_id' | 'bot' | 'from'>): void {
     if (this.stopped) return;
-    const p: Promise<void> = this.claimAndRun({ _id: id, status: 'pending' }).then(
-      () => undefined,
-      (e: unknown) => log.error({ inboxId: String(id), err: (e as Error).message }, 'inbox processing crashed'),
-    );
-    void p.finally(() => this.inflight.delete(p));
+    const id = typeof entry === 'object' && '_id' in entry ? String(entry._id) : String(entry);
+    const key = typeof entry === 'object' && 'from' in entry ? `${entry.bot}:${entry.from.userid}` : id;
+    this.queued.add(id);
+    const run = async () => {
+      await this.slot();
+      try {
+        if (!this.stopped) await this.claimAndRun({ _id: id, status: 'pending' });
+      } finally {
+        this.release();
+        this.queued.delete(id);
+      }
+    };
+    const p: Promise<void> = (this.chains.get(key) ?? Promise.resolve()).then(run).catch((e: unknown) => {
+      log.error({ inboxId: id, err: (e as Error).message }, 'inbox processing crashed');
+    });
+    this.chains.set(key, p);
+    void p.finally(() => {
+      this.inflight.delete(p);
+      if (this.chains.get(key) === p) this.chains.delete(key);
+    });
     this.inflight.add(p);
+  }
+
+  private slot(): Promise<void> {
+    if (this.active < this.concurrency) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((res) => this.waiting.push(res));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
   }
 
   async markDone(id: Types.ObjectId): Promise<void> {
@@ -220,7 +301,8 @@ export class Inbox {
           const now = this.clock.now();
           const due = {
             $or: [
-              { status: 'pending', nextAttemptAt: { $lte: new Date(now.getTime() - 2000) } },
+              // Pending ones whose kick was lost (a crash); while this process still has a queue, those are in it.
+              ...(this.queued.size ? [] : [{ status: 'pending', nextAttemptAt: { $lte: new Date(now.getTime() - 2000) } }]),
               { status: 'failed', nextAttemptAt: { $ne: null, $lte: now } },
               { status: 'processing', leaseUntil: { $lt: now } },
             ],
@@ -237,6 +319,7 @@ export class Inbox {
   }
 
   async stop(): Promise<void> {
+    await this.flush();
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;

@@ -110,6 +110,9 @@ export const RATE_RULES: Record<string, RateRule> = {
   app: { limit: 27, windowMs: 60_000 },
 };
 
+/** Tries to store a keyed message while the database is away: 0.5 + 1 + 2 + 4 + 8 s of waiting in all. */
+const ENQUEUE_ATTEMPTS = 6;
+
 /** response_url answer when it was used before (single use). */
 const RESPONSE_URL_USED = 60140;
 
@@ -151,7 +154,8 @@ export class Outbox {
   ) {
     this.pollMs = opts.pollMs ?? 1000;
     this.maxAttempts = opts.maxAttempts ?? 12;
-    this.leaseMs = opts.leaseMs ?? 60_000;
+    // Longer than one WeCom call with its timeout; short enough that a died sender's message goes within a minute.
+    this.leaseMs = opts.leaseMs ?? 30_000;
     this.busyDelayMs = opts.busyDelayMs ?? 60_000;
     this.socket = opts.socket;
   }
@@ -171,20 +175,24 @@ export class Outbox {
       recipient: recipientOf(bot, it),
       ...(idempotencyKey ? { idempotencyKey: part === 0 ? idempotencyKey : `${idempotencyKey}#${part}`, group: idempotencyKey } : {}),
     }));
-    const ids: string[] = [];
-    try {
-      const first = await OutboxModel.create(docs[0]);
-      ids.push(String(first._id));
-    } catch (e) {
-      if (idempotencyKey && (e as { code?: number }).code === 11000) {
-        const existing = await OutboxModel.find({ group: idempotencyKey }, { _id: 1 }).sort({ part: 1 }).lean();
-        return existing.map((d) => String(d._id));
+    // One insert for all parts: a retry after an error finds part 0 by its key and returns what is stored.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const stored = await OutboxModel.insertMany(docs, { ordered: true });
+        this.kick();
+        return stored.map((d) => String(d._id));
+      } catch (e) {
+        if (idempotencyKey && (e as { code?: number }).code === 11000) {
+          const existing = await OutboxModel.find({ group: idempotencyKey }, { _id: 1 }).sort({ part: 1 }).lean();
+          return existing.map((d) => String(d._id));
+        }
+        // The database restarting (its child died) is over in seconds: a keyed message waits for it rather
+        // than being lost after the work it reports on was done. Without a key a retry could store it twice.
+        if (!idempotencyKey || attempt >= ENQUEUE_ATTEMPTS) throw e;
+        log.warn({ bot, attempt, err: (e as Error).message }, 'outbox enqueue failed, retrying');
+        await new Promise((r) => setTimeout(r, 500 * 2 ** (attempt - 1)));
       }
-      throw e;
     }
-    for (const d of docs.slice(1)) ids.push(String((await OutboxModel.create(d))._id));
-    this.kick();
-    return ids;
   }
 
   start(): void {
