@@ -87,7 +87,9 @@ public final class Launcher {
                 synchronized (counter) {
                     upTo = finished;
                 }
-                store.commit();
+                // -1 means another store operation ran; with no background writer that is only a concurrent
+                // close, but never answer before our version is in the file.
+                while (store.hasUnsavedChanges() && store.commit() < 0) Thread.onSpinWait();
                 if (fsync) store.sync();
                 committed = upTo;
             }
@@ -118,7 +120,10 @@ public final class Launcher {
             // Offline compaction copies only live data: what retention deleted is gone from the file after a restart.
             MVStoreTool.compactCleanUp(file);
             if (new File(file).length() > 0) MVStoreTool.compact(file, false);
-            MVStore store = new MVStore.Builder().fileName(file).open();
+            // No background writer: a commit skipped while the auto-committer stored an older version lost
+            // acknowledged writes (commit() returns -1 when another store operation is running). Every commit
+            // is now ours, synchronous, under the group-commit gate.
+            MVStore store = new MVStore.Builder().fileName(file).autoCommitDisabled().open();
             backend = new DurableH2Backend(store, fsync);
         }
         backend.version(MONGO_4_4);

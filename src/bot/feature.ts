@@ -17,6 +17,8 @@ import type { Flows } from './flows/types.js';
 import { createNotifier } from './notifier.js';
 import { IncidentLock } from './incident-lock.js';
 import { createIncidentListener } from './incidents.js';
+import { repeatedReportReply } from './texts.js';
+import { Ticket } from '../tickets/model.js';
 
 export const EXPIRE_JOB = 'conversations:expire';
 
@@ -74,6 +76,11 @@ export function createBotFeature(ctx: ServiceContext, opts: BotFeatureOptions = 
     {
       onMessage: (msg) => engine!.onMessage(msg),
       onCardEvent: (msg) => engine!.onCardEvent(msg),
+      // A report sent again: point at the ticket the first copy opened instead of opening another.
+      repeatNotice: async (earlierId, minutesAgo) => {
+        const t = await Ticket.findOne({ source: `inbox:${earlierId}` }, { no: 1 }).lean();
+        return t ? repeatedReportReply(t.no, minutesAgo) : null;
+      },
     },
     opts.wecom,
   );

@@ -2,6 +2,7 @@ import { log } from '../log.js';
 import { Directory, DirectoryEntry, offlineDirectory } from '../people/directory.js';
 import type { Feature, FeatureFactory, ServiceContext } from '../service.js';
 import { WecomClient } from './client.js';
+import { checkFlood, DEFAULT_FLOOD, FLOOD_NOTICE, type FloodPolicy, markFlood } from './flood.js';
 import { Inbox, InboxModel } from './inbox.js';
 import { type LongConnectionTuning, LongConnections } from './longconn/index.js';
 import { admitFrame } from './longconn/receive.js';
@@ -17,6 +18,12 @@ export interface WecomDeps {
   onMessage(msg: InboundMessage): Promise<void>;
   /** Handles a template-card click; the returned card replaces the clicked one (answered within 5 s). */
   onCardEvent?(msg: InboundMessage): Promise<object | null>;
+  /**
+   * A sender repeated a text they sent `minutesAgo` minutes before (message `earlierId`): the answer to give
+   * instead of handling it again ("您 2 分钟前已报过同样的问题，已记录在 #12"), or null to handle it normally
+   * (the first one opened nothing, e.g. it answered a question).
+   */
+  repeatNotice?(earlierId: string, minutesAgo: number, msg: InboundMessage): Promise<string | null>;
 }
 
 export interface WecomTuning {
@@ -25,6 +32,10 @@ export interface WecomTuning {
   cardTimeoutMs?: number;
   busyDelayMs?: number;
   maxAttempts?: number;
+  /** Per-sender flood control (src/wecom/flood.ts). */
+  flood?: FloodPolicy;
+  /** Inbox: messages handled at once. */
+  concurrency?: number;
   /** Long-connection timings (lease, heartbeat, backoff, health threshold); the lease defaults to WECOM_LEASE_MS. */
   longConnection?: LongConnectionTuning;
 }
@@ -106,9 +117,26 @@ export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning:
       await onCardEvent(msg);
       return;
     }
+    const flood = await checkFlood(msg, tuning.flood ?? DEFAULT_FLOOD, ctx.clock);
+    if (flood.kind === 'repeat') {
+      const text = deps.repeatNotice ? await deps.repeatNotice(flood.earlier.id, flood.minutesAgo, msg) : null;
+      if (text) {
+        await markFlood(msg.id, 'repeat');
+        await messenger.reply(msg, { type: 'text', text }, { idempotencyKey: `reply:${msg.id}` });
+        log.info({ bot: msg.bot, inboxId: msg.id, earlier: flood.earlier.id }, 'repeated message answered, not handled again');
+        return;
+      }
+    } else if (flood.kind === 'throttled') {
+      await markFlood(msg.id, 'throttled');
+      // One notice per sender and minute, however many messages the minute holds.
+      const key = `flood:${msg.bot}:${msg.from.userid}:${flood.bucket}`;
+      await messenger.reply(msg, { type: 'text', text: FLOOD_NOTICE }, { idempotencyKey: key });
+      log.warn({ bot: msg.bot, inboxId: msg.id }, 'sender over the per-minute limit, message not handled');
+      return;
+    }
     await deps.onMessage(msg);
   };
-  const inbox = new Inbox(ctx.clock, dispatch, { pollMs: tuning.pollMs });
+  const inbox = new Inbox(ctx.clock, dispatch, { pollMs: tuning.pollMs, concurrency: tuning.concurrency });
   registry.set(ctx, messenger);
 
   return {

@@ -30,6 +30,8 @@ export interface InboxDoc {
   leaseUntil: Date | null;
   lastError: string | null;
   processedAt: Date | null;
+  /** How flood control handled it, when it did (src/wecom/flood.ts). */
+  flood?: 'throttled' | 'repeat';
 }
 
 const inboxSchema = new Schema<InboxDoc>(
@@ -55,11 +57,14 @@ const inboxSchema = new Schema<InboxDoc>(
     leaseUntil: { type: Date, default: null },
     lastError: { type: String, default: null },
     processedAt: { type: Date, default: null },
+    flood: { type: String },
   },
   { collection: 'inbox', versionKey: false },
 );
 inboxSchema.index({ bot: 1, channel: 1, dedupeKey: 1 }, { unique: true });
 inboxSchema.index({ status: 1, nextAttemptAt: 1 });
+// Flood control looks at one sender's recent messages.
+inboxSchema.index({ bot: 1, 'from.userid': 1, receivedAt: -1 });
 
 export const InboxModel = mongoose.models.inbox ?? mongoose.model<InboxDoc>('inbox', inboxSchema);
 

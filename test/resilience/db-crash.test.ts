@@ -71,7 +71,31 @@ describe('kill -9 of the embedded database during traffic', () => {
     await eventually('healthz 200', async () => (await fetch(`${svc.url}/healthz`)).status === 200, 30_000);
 
     // Every report is answered exactly once, with a ticket number nobody else got.
-    await eventually('every reporter answered', () => deliveries.every((d) => repliesTo(sim, d).length >= 1), 60_000);
+    await eventually('every reporter answered', () => deliveries.every((d) => repliesTo(sim, d).length >= 1), 60_000).catch(
+      async (e: Error) => {
+        const missing = deliveries.filter((d) => repliesTo(sim, d).length === 0);
+        const state = await withDb(svc.dbUri, async (db) => ({
+          inbox: await db
+            .collection('inbox')
+            .find({ msgId: { $in: missing.map((d) => d.msgId) } }, { projection: { text: 0, responseUrl: 0 } })
+            .toArray(),
+          outbox: await db
+            .collection('outbox')
+            .find({ idempotencyKey: { $regex: '^reply:' }, status: { $ne: 'sent' } }, { projection: { payload: 0 } })
+            .toArray(),
+        }));
+        const notable = svc.logs
+          .filter((l) => Number(l.level) >= 40 || String(l.msg).includes('embedded'))
+          .map((l) => `${l.time} ${l.msg} ${l.err ?? ''} ${l.pid ?? ''}`);
+        const counts = await withDb(svc.dbUri, async (db) => ({
+          inbox: await db.collection('inbox').countDocuments(),
+          tickets: await db.collection('tickets').countDocuments(),
+        }));
+        throw new Error(
+          `${e.message}; unanswered ${missing.map((d) => d.user)}: ${JSON.stringify(state)} ${JSON.stringify(counts)}\n${notable.slice(0, 60).join('\n')}`,
+        );
+      },
+    );
     const numbers = deliveries.map((d) => {
       const replies = repliesTo(sim, d);
       expect(replies, d.user).toHaveLength(1);
