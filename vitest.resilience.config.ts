@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/resilience/**/*.test.ts'],
-    testTimeout: 180_000,
+    testTimeout: 400_000,
     hookTimeout: 90_000,
     pool: 'forks',
     fileParallelism: false,

@@ -169,25 +169,28 @@ export class Inbox {
     this.flushTimer = undefined;
     const batch = this.batch.splice(0);
     if (batch.length === 0) return;
-    const failed = new Map<number, unknown>();
     try {
       await InboxModel.collection.insertMany(
         batch.map((b) => b.doc),
         { ordered: false },
       );
     } catch (e) {
+      // The plain case of a repeat delivery: the only errors are duplicate keys, everything else was stored.
+      // Anything else (a network error, the database restarting) fails every caller of the batch: a caller
+      // whose entry was in fact stored gets a 500, WeCom delivers again, that is a duplicate and the stored
+      // entry is processed by the sweep. Never acknowledge what may not be stored.
       const writeErrors = (e as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }).writeErrors;
-      if (!Array.isArray(writeErrors)) {
+      const onlyDuplicates =
+        Array.isArray(writeErrors) && writeErrors.length > 0 && writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
+      if (!onlyDuplicates) {
         for (const b of batch) b.fail(e);
         return;
       }
-      for (const w of writeErrors) failed.set(w.index, (w.code ?? w.err?.code) === 11000 ? null : e);
+      const duplicate = new Set(writeErrors.map((w) => w.index));
+      batch.forEach((b, i) => b.done(duplicate.has(i) ? null : (b.doc as unknown as InboxDoc)));
+      return;
     }
-    batch.forEach((b, i) => {
-      if (!failed.has(i)) b.done(b.doc as unknown as InboxDoc);
-      else if (failed.get(i) === null) b.done(null);
-      else b.fail(failed.get(i));
-    });
+    for (const b of batch) b.done(b.doc as unknown as InboxDoc);
   }
 
   /**
