@@ -187,7 +187,7 @@ export class Inbox {
         return;
       }
       const duplicate = new Set(writeErrors.map((w) => w.index));
-      batch.forEach((b, i) => b.done(duplicate.has(i) ? null : (b.doc as unknown as InboxDoc)));
+      for (const [i, b] of batch.entries()) b.done(duplicate.has(i) ? null : (b.doc as unknown as InboxDoc));
       return;
     }
     for (const b of batch) b.done(b.doc as unknown as InboxDoc);
