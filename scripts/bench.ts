@@ -10,7 +10,12 @@ import { triageBench } from './bench/triage.js';
 import type { BenchResult } from './bench/timing.js';
 
 // storm spawns the service and runs for minutes: only when asked for (npm run bench -- storm).
-const benches: Record<string, () => Promise<BenchResult>> = { triage: triageBench, sla: slaBench, records: recordsBench, storm: stormBench };
+const benches: Record<string, () => Promise<BenchResult>> = {
+  triage: triageBench,
+  sla: slaBench,
+  records: recordsBench,
+  storm: stormBench,
+};
 const onDemand = new Set(['storm']);
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
