@@ -130,6 +130,8 @@ export class Inbox {
   private queued = new Set<string>();
   private active = 0;
   private waiting: (() => void)[] = [];
+  /** Callbacks being stored right now: while there are any, processing runs one message at a time. */
+  private acking = 0;
   private batch: { doc: Record<string, unknown>; done: (r: InboxDoc | null) => void; fail: (e: unknown) => void }[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
 
@@ -157,11 +159,16 @@ export class Inbox {
       nextAttemptAt: entry.status === 'pending' ? entry.receivedAt : null,
       leaseUntil: entry.status === 'processing' ? new Date(this.clock.now().getTime() + this.leaseMs) : null,
     }).toObject() as Record<string, unknown>;
-    return new Promise((done, fail) => {
+    this.acking++;
+    const settled = () => {
+      this.acking--;
+      if (this.acking === 0) this.wake();
+    };
+    return new Promise<InboxDoc | null>((done, fail) => {
       this.batch.push({ doc, done, fail });
       if (this.batch.length >= 200) void this.flush();
       else this.flushTimer ??= setTimeout(() => void this.flush(), this.batchMs);
-    });
+    }).finally(settled);
   }
 
   private async flush(): Promise<void> {
@@ -223,8 +230,16 @@ export class Inbox {
     this.inflight.add(p);
   }
 
+  /**
+   * Acknowledgements come first: while callbacks are being stored (a storm), background processing shrinks to
+   * one message at a time, and goes back to `concurrency` when the callbacks pause.
+   */
+  private limit(): number {
+    return this.acking > 0 ? 1 : this.concurrency;
+  }
+
   private slot(): Promise<void> {
-    if (this.active < this.concurrency) {
+    if (this.active < this.limit()) {
       this.active++;
       return Promise.resolve();
     }
@@ -232,9 +247,15 @@ export class Inbox {
   }
 
   private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
+    this.active--;
+    this.wake();
+  }
+
+  private wake(): void {
+    while (this.waiting.length && this.active < this.limit()) {
+      this.active++;
+      this.waiting.shift()?.();
+    }
   }
 
   async markDone(id: Types.ObjectId): Promise<void> {
