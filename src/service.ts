@@ -9,7 +9,83 @@ import { type EmbeddedServer, startEmbedded } from './db/embedded.js';
 import { createApp } from './http/app.js';
 import { healthRoutes } from './http/routes/health.js';
 import { createScheduler, type Scheduler } from './jobs/scheduler.js';
+import type { ChecklistHook } from './bot/checklist.js';
+import { type CommandTable, CommandRegistry } from './bot/commands/index.js';
+import type { Conversations } from './bot/feature.js';
 import { log } from './log.js';
+import type { Directory } from './people/directory.js';
+import { type TicketEventProcessor, TicketEventBus } from './tickets/events.js';
+import type { TicketContext } from './tickets/types.js';
+import type { InboundMessage, Messenger } from './wecom/types.js';
+
+/** What a feature offers the others at run time, looked up through the service (never through module state). */
+export interface ServicePorts {
+  /** The WeCom channel's durable sender (wecom feature). */
+  messenger: Messenger;
+  /** The conversation engine's checklists and flows (bot feature; inspections start checklists). */
+  conversations: Conversations;
+  /** People's names and departments from the WeCom directory (wecom feature). */
+  directory: Directory;
+}
+
+/** Who consumes what a channel receives (the bot feature's conversation engine). */
+export interface InboundHandler {
+  /** Every text/image message and non-card event; runs after the channel stored and acknowledged it. */
+  onMessage(msg: InboundMessage): Promise<void>;
+  /** A template-card click; the returned card replaces the clicked one (answered within 5 s). */
+  onCardEvent?(msg: InboundMessage): Promise<object | null>;
+  /**
+   * A sender repeated a text they sent `minutesAgo` minutes before (message `earlierId`): the answer to give
+   * instead of handling it again ("您 2 分钟前已报过同样的问题，已记录在 #12"), or null to handle it normally
+   * (the first one opened nothing, e.g. it answered a question).
+   */
+  repeatNotice?(earlierId: string, minutesAgo: number, msg: InboundMessage): Promise<string | null>;
+}
+
+/**
+ * One service's registries, filled by startService from what each feature declares. Nothing of this lives in
+ * module state, so several services in one process (tests, a demo beside production) never see each other's.
+ */
+export class ServiceRegistry {
+  readonly commands = new CommandRegistry();
+  readonly ticketEvents = new TicketEventBus();
+  readonly checklistHooks: ChecklistHook[] = [];
+  private inboundHandler: { feature: string; handler: InboundHandler } | null = null;
+  private readonly ports: { [K in keyof ServicePorts]?: { feature: string; value: ServicePorts[K] } } = {};
+
+  /** Wires one feature's declarations in. Throws when two features claim the same verb, port or inbound handler. */
+  add(f: Feature): void {
+    if (f.commands) this.commands.add(f.name, f.commands);
+    for (const p of f.ticketProcessors ?? []) this.ticketEvents.add(p);
+    this.checklistHooks.push(...(f.checklistHooks ?? []));
+    if (f.inbound) {
+      if (this.inboundHandler) throw new Error(`inbound messages are handled by both ${this.inboundHandler.feature} and ${f.name}`);
+      this.inboundHandler = { feature: f.name, handler: f.inbound };
+    }
+    for (const key of Object.keys(f.provides ?? {}) as Array<keyof ServicePorts>) {
+      const taken = this.ports[key];
+      if (taken) throw new Error(`${key} is provided by both ${taken.feature} and ${f.name}`);
+      this.ports[key] = { feature: f.name, value: f.provides?.[key] } as never;
+    }
+  }
+
+  /** The consumer of inbound messages, or null when no feature handles them. */
+  get inbound(): InboundHandler | null {
+    return this.inboundHandler?.handler ?? null;
+  }
+
+  /** A port another feature provides, or undefined when none does (for callers with a fallback). */
+  find<K extends keyof ServicePorts>(key: K): ServicePorts[K] | undefined {
+    return this.ports[key]?.value as ServicePorts[K] | undefined;
+  }
+
+  /** A port another feature provides; throws naming the port when no feature of this service provides it. */
+  port<K extends keyof ServicePorts>(key: K): ServicePorts[K] {
+    const p = this.ports[key];
+    if (!p) throw new Error(`no feature of this service provides ${key}`);
+    return p.value as ServicePorts[K];
+  }
+}
 
 /** What every feature module gets from the composition root. */
 export interface ServiceContext {
@@ -17,6 +93,8 @@ export interface ServiceContext {
   bots: Map<string, BotConfig>;
   clock: Clock;
   scheduler: Scheduler;
+  /** This service's commands, ticket-event processors, checklist hooks, inbound handler and ports. */
+  registry: ServiceRegistry;
 }
 
 /** One part a feature adds to `GET /healthz`, e.g. `{name: 'wecom', value: {demo: 'connected'}, ok: true}`. */
@@ -27,11 +105,36 @@ export interface HealthPart {
   ok: boolean;
 }
 
-/** A feature plugged into the service: its routes, and what it starts and stops with the process. */
+/** The context ticket commands run in for one bot of this service: its clock and its event processors. */
+export function ticketContextOf(ctx: ServiceContext, bot: BotConfig): TicketContext {
+  return { bot, clock: ctx.clock, events: ctx.registry.ticketEvents };
+}
+
+/** A recurring Agenda job a feature runs. */
+export interface JobSpec {
+  name: string;
+  run(): Promise<void>;
+  /** Repeat interval in Agenda's words ("1 minute"); Agenda keeps one schedule per name across instances. */
+  every: string;
+  /** Skip the first run at start (the default runs it at once). */
+  skipImmediate?: boolean;
+}
+
+/**
+ * A feature plugged into the service. Besides routes and its start/stop, it declares what it contributes and
+ * startService wires that into this service's registries: chat commands, ticket-event processors (with the event
+ * types each handles), checklist hooks, recurring jobs, the inbound message handler and ports for other features.
+ */
 export interface Feature {
   name: string;
   routers?: Router[];
-  /** Runs after the database is connected and before the scheduler starts (define jobs here). */
+  commands?: CommandTable;
+  ticketProcessors?: TicketEventProcessor[];
+  checklistHooks?: ChecklistHook[];
+  jobs?: JobSpec[];
+  inbound?: InboundHandler;
+  provides?: Partial<ServicePorts>;
+  /** Runs after the database is connected and before the scheduler starts (define other jobs here). */
   init?(): Promise<void> | void;
   /** Runs after the scheduler started and the HTTP server listens. */
   start?(): Promise<void> | void;
@@ -112,9 +215,21 @@ export async function startService(opts: ServiceOptions = {}): Promise<Service> 
     throw e;
   }
   const scheduler = createScheduler({ processEvery: opts.processEvery });
-  const ctx: ServiceContext = { env, bots, clock: opts.clock ?? systemClock, scheduler };
-  const features = (opts.features ?? []).map((f) => f(ctx));
-  for (const f of features) await f.init?.();
+  const ctx: ServiceContext = { env, bots, clock: opts.clock ?? systemClock, scheduler, registry: new ServiceRegistry() };
+  let features: Feature[];
+  try {
+    features = (opts.features ?? []).map((f) => f(ctx));
+    for (const f of features) ctx.registry.add(f);
+  } catch (e) {
+    stopped = true;
+    await disconnect();
+    await embedded?.stop();
+    throw e;
+  }
+  for (const f of features) {
+    for (const job of f.jobs ?? []) scheduler.agenda.define(job.name, () => job.run());
+    await f.init?.();
+  }
   await scheduler.start();
 
   const app = createApp([
@@ -131,7 +246,10 @@ export async function startService(opts: ServiceOptions = {}): Promise<Service> 
   });
   const addr = server.address();
   const url = typeof addr === 'object' && addr ? `http://${env.HOST}:${addr.port}` : `http://${env.HOST}:${env.PORT}`;
-  for (const f of features) await f.start?.();
+  for (const f of features) {
+    await f.start?.();
+    for (const job of f.jobs ?? []) await scheduler.agenda.every(job.every, job.name, {}, { skipImmediate: job.skipImmediate });
+  }
   log.info({ url, bots: [...bots.keys()] }, 'service started');
 
   let stopping: Promise<void> | undefined;

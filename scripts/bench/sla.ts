@@ -5,6 +5,7 @@
  * starting. Tune with BENCH_SLA_TICKETS, BENCH_SLA_DUE, BENCH_SLA_WINDOW_S. Production scheduler settings (processEvery 2 s) and the real handler
  * (ticket read, `reminded` event written with the version precondition); notifications are only counted.
  */
+import { TicketEventBus } from '../../src/tickets/events.js';
 import { availableParallelism } from 'node:os';
 import type { Job } from 'agenda';
 import { type BotConfig, loadBots } from '../../src/config/bots.js';
@@ -49,7 +50,7 @@ export async function slaBench(): Promise<BenchResult> {
     toUsers: async () => void sent++,
     toGroup: async () => void sent++,
   };
-  defineEscalationJobs(scheduler.agenda, { bots, clock: systemClock, notify });
+  defineEscalationJobs(scheduler.agenda, { bots, clock: systemClock, notify, events: new TicketEventBus() });
 
   // Tickets whose response 50 % falls in [base, base + window]; base leaves time to create all the jobs.
   const prepStarted = Date.now();

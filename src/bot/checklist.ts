@@ -24,14 +24,8 @@ export interface ChecklistResult {
   completedAt: Date;
 }
 
-export type ChecklistListener = (result: ChecklistResult) => void | Promise<void>;
-const listeners = new Set<ChecklistListener>();
-
-/** Subscribes to finished checklists (the reports module stores inspection records). Returns the unsubscribe. */
-export function onChecklistDone(listener: ChecklistListener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
+/** A feature's reaction to a finished checklist (inspections store their record); contributed through `Feature.checklistHooks`. */
+export type ChecklistHook = (result: ChecklistResult) => void | Promise<void>;
 
 export interface StartChecklistInput {
   bot: string;
@@ -115,7 +109,7 @@ export async function continueChecklist(ctx: EngineCtx, turn: Turn, conv: Conver
 }
 
 async function advance(
-  _ctx: EngineCtx,
+  ctx: EngineCtx,
   turn: Turn,
   conv: ConversationDoc,
   flow: ChecklistFlow,
@@ -140,11 +134,11 @@ async function advance(
     answers,
     completedAt: turn.now,
   };
-  for (const l of [...listeners]) {
+  for (const hook of ctx.registry.checklistHooks) {
     try {
-      await l(result);
+      await hook(result);
     } catch (e) {
-      log.error({ bot: result.bot, flow: result.flow, err: (e as Error).message }, 'checklist listener failed');
+      log.error({ bot: result.bot, flow: result.flow, err: (e as Error).message }, 'checklist hook failed');
     }
   }
   const count = (v: string) => answers.filter((a) => a.value === v).length;

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { ServiceRegistry } from '../service.js';
 import type { BotConfig } from '../config/bots.js';
 import type { Triage } from '../triage/engine.js';
 import type { TicketContext } from '../tickets/types.js';
@@ -12,6 +13,8 @@ export interface EngineCtx {
   flows: Flows;
   clock: Clock;
   messenger: Messenger;
+  /** The service's chat commands, ticket-event processors and checklist hooks. */
+  registry: ServiceRegistry;
   triage(bot: BotConfig): Triage;
   /** Storm lock tuning (tests shorten the follower's wait). */
   stormWaitMs?: number;
@@ -25,7 +28,7 @@ export interface Turn {
 }
 
 export function ticketCtx(ctx: EngineCtx, bot: BotConfig): TicketContext {
-  return { bot, clock: ctx.clock };
+  return { bot, clock: ctx.clock, events: ctx.registry.ticketEvents };
 }
 
 export function idleMinutes(bot: BotConfig, flow: Flow | undefined): number {

@@ -3,7 +3,6 @@ import type { BotConfig } from '../config/bots.js';
 import { roleOf } from '../roster/roster.js';
 import { getTicket } from '../tickets/queries.js';
 import { type TicketDoc, WORKING } from '../tickets/types.js';
-import { handleCommand } from './commands/index.js';
 import type { ParsedCommand } from './grammar.js';
 import { type Answer, chatIdOf, type EngineCtx, idleMinutes, ticketCtx, type Turn } from './context.js';
 import {
@@ -24,7 +23,7 @@ import { fill } from './texts.js';
  */
 export async function runCommand(ctx: EngineCtx, turn: Turn, parsed: ParsedCommand): Promise<string> {
   const { msg, bot } = turn;
-  const r = await handleCommand(
+  const r = await ctx.registry.commands.run(
     ticketCtx(ctx, bot),
     { bot: bot.id, from: msg.from, chatId: chatIdOf(msg), channel: msg.channel, text: msg.text },
     parsed,

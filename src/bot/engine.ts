@@ -7,7 +7,6 @@ import type { TriageResult } from '../triage/engine.js';
 import type { InboundMessage, OutboundContent } from '../wecom/types.js';
 import { claimedCard, CLAIM_KEY } from './cards.js';
 import { continueChecklist } from './checklist.js';
-import { handleCommand } from './commands/index.js';
 import { type Answer, chatIdOf, type EngineCtx, ticketCtx, type Turn } from './context.js';
 import {
   type ConversationDoc,
@@ -197,7 +196,7 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
     const m = CLAIM_KEY.exec(msg.event?.eventKey ?? '');
     if (!bot || !m) return null;
     const no = Number(m[1]);
-    const r = await handleCommand(
+    const r = await ctx.registry.commands.run(
       ticketCtx(ctx, bot),
       { bot: bot.id, from: msg.from, chatId: chatIdOf(msg), channel: msg.channel },
       { verb: '接单', no, rest: '' },

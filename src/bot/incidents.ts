@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { BotConfig } from '../config/bots.js';
 import { applyChange } from '../tickets/apply.js';
-import type { TicketEventListener } from '../tickets/events.js';
+import type { TicketEventBus, TicketEventNotice, TicketEventProcessor } from '../tickets/events.js';
 import { log } from '../log.js';
 import {
   addToIncident,
@@ -243,10 +243,10 @@ async function linkNew(deps: IncidentDeps, input: CreateTicketInput, incident: T
  * its reports, not by one reporter); finished → the system's next outage is a new incident. Idempotent: status
  * preconditions make a re-delivered event change nothing.
  */
-export function createIncidentListener(clock: Clock): TicketEventListener {
-  return async ({ bot, ticket: t, event: e }) => {
+export function createIncidentProcessor(clock: Clock, events: TicketEventBus): TicketEventProcessor {
+  const on = async ({ bot, ticket: t, event: e }: TicketEventNotice): Promise<void> => {
     if (t.kind !== 'incident') return;
-    const ctx: TicketContext = { bot, clock };
+    const ctx: TicketContext = { bot, clock, events };
     if (e.type === 'resolved') {
       await resolveLinkedReports(ctx, t);
       await applyChange(ctx, {
@@ -258,4 +258,5 @@ export function createIncidentListener(clock: Clock): TicketEventListener {
     }
     if (e.type === 'resolved' || e.type === 'closed' || e.type === 'cancelled') await endIncident(bot.id, t.system, t.no);
   };
+  return { name: 'incidents', applicableEvents: ['resolved', 'closed', 'cancelled'], on };
 }

@@ -20,7 +20,8 @@ export function firstResponder(bot: BotConfig, system: string, at: Date): string
 }
 
 export interface NotifierDeps {
-  messenger: Messenger;
+  /** Read on each send: the channel is another feature of the service. */
+  readonly messenger: Messenger;
   /** Asks the reporter to confirm a resolution (starts the confirm conversation); false if not possible now. */
   askToConfirm?(bot: BotConfig, ticket: TicketDoc): Promise<boolean>;
 }
@@ -35,20 +36,18 @@ const keyOf = (e: TicketEventRecord, to: string) => `ticket:${e.bot}:${e.no}:${e
  * Chat command replies therefore never deliver their own `notify`.
  */
 export function createNotifier(deps: NotifierDeps) {
-  const { messenger } = deps;
-
   async function send(bot: BotConfig, e: TicketEventRecord, to: string[], content: OutboundContent): Promise<void> {
-    for (const u of to) await messenger.toUsers(bot.id, [u], content, { idempotencyKey: keyOf(e, u) });
+    for (const u of to) await deps.messenger.toUsers(bot.id, [u], content, { idempotencyKey: keyOf(e, u) });
   }
 
   async function pingResponder(bot: BotConfig, t: TicketDoc, e: TicketEventRecord, headline?: string): Promise<void> {
     const to = firstResponder(bot, t.system, t.createdAt);
     const card = claimCard(bot, t, taskIdOf(bot.id, t.no, e.seq));
-    await messenger.toUsers(bot.id, [to], { type: 'card', card }, { idempotencyKey: keyOf(e, to) });
+    await deps.messenger.toUsers(bot.id, [to], { type: 'card', card }, { idempotencyKey: keyOf(e, to) });
     if (!bot.wecom.webhookKey) return;
     const lines = ticketSummary(bot, t);
     const md = [`${headline ?? '新报修'} <@${to}>`, ...lines, `回复「接单 ${t.no}」或点卡片上的接单。`].join('\n');
-    await messenger.toGroup(bot.id, { type: 'markdown', markdown: md }, { idempotencyKey: keyOf(e, 'group') });
+    await deps.messenger.toGroup(bot.id, { type: 'markdown', markdown: md }, { idempotencyKey: keyOf(e, 'group') });
   }
 
   /**
@@ -58,7 +57,7 @@ export function createNotifier(deps: NotifierDeps) {
   async function pageIncident(bot: BotConfig, t: TicketDoc, e: TicketEventRecord): Promise<void> {
     const duty = whoIsOnDuty(bot, t.system, t.createdAt);
     const card = claimCard(bot, t, taskIdOf(bot.id, t.no, e.seq));
-    await messenger.toUsers(bot.id, [duty.primary], { type: 'card', card }, { idempotencyKey: keyOf(e, duty.primary) });
+    await deps.messenger.toUsers(bot.id, [duty.primary], { type: 'card', card }, { idempotencyKey: keyOf(e, duty.primary) });
     const head = `【故障事件】#${t.no} ${t.title}，一级/紧急`;
     if (duty.backup && duty.backup !== duty.primary) {
       const text = `${head}。主值 ${personName(bot, duty.primary)} 已收到接单卡片，请你作为备岗协助（「进度 ${t.no}」查看）。`;
@@ -71,7 +70,7 @@ export function createNotifier(deps: NotifierDeps) {
     const md = [
       `**${shortName(bot, t.system)} 故障已知悉**（#${t.no}），${personName(bot, duty.primary)} 处理中 <@${duty.primary}>，请勿重复报修；可先按应急流程处理，恢复后群里通知。`,
     ].join('\n');
-    await messenger.toGroup(bot.id, { type: 'markdown', markdown: md }, { idempotencyKey: keyOf(e, 'group') });
+    await deps.messenger.toGroup(bot.id, { type: 'markdown', markdown: md }, { idempotencyKey: keyOf(e, 'group') });
   }
 
   async function onEvent({ bot, ticket: t, event: e }: TicketEventNotice): Promise<void> {
@@ -135,7 +134,7 @@ export function createNotifier(deps: NotifierDeps) {
       ? `问题解决了吗？回复编号：\n1 已解决  2 未解决`
       : `解决了请回复「确认 ${t.no}」（可加 1–5 分），没解决请回复「未解决 ${t.no} 原因」。`;
     const head = `${ticketHead(bot, t)} 已处理完毕。${repair}`;
-    await messenger.toUsers(
+    await deps.messenger.toUsers(
       bot.id,
       [t.reporter.userid],
       { type: 'text', text: `${head}\n${question}` },

@@ -4,13 +4,28 @@ import mongoose from 'mongoose';
 mongoose.set('bufferCommands', false);
 mongoose.set('strictQuery', true);
 
+/**
+ * The models live on mongoose's one default connection, so services in one process share it: the first
+ * connect opens it, later ones to the same database join, and the last disconnect closes it.
+ */
+const shared = { users: 0, target: '' };
+
+/** Opens (or joins) the process's database connection. Throws when it is already open on another database. */
 export async function connect(uri: string, dbName?: string): Promise<typeof mongoose> {
+  const target = `${uri}#${dbName ?? ''}`;
+  if (shared.users > 0) {
+    if (shared.target !== target) throw new Error('connect: this process is already connected to another database');
+    shared.users++;
+    return mongoose;
+  }
   await mongoose.connect(uri, {
     dbName,
     serverSelectionTimeoutMS: 5000,
     // The embedded engine has no retryable-write support to speak of; be explicit for both engines.
     retryWrites: false,
   });
+  shared.users = 1;
+  shared.target = target;
   return mongoose;
 }
 
@@ -26,6 +41,12 @@ export async function pingDb(timeoutMs = 1000): Promise<boolean> {
   }
 }
 
+/** Leaves the connection; the last user closes it. */
 export async function disconnect(): Promise<void> {
+  if (shared.users > 1) {
+    shared.users--;
+    return;
+  }
+  shared.users = 0;
   await mongoose.disconnect();
 }

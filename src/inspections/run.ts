@@ -10,6 +10,7 @@ import { log } from '../log.js';
 import type { InspectionPlan } from '../reports/config.js';
 import { personName } from '../roster/roster.js';
 import { createTicket } from '../tickets/commands/index.js';
+import type { TicketEventBus } from '../tickets/events.js';
 import { toChatTime } from '../time.js';
 import type { Messenger } from '../wecom/types.js';
 import type { ChecklistResult } from '../bot/checklist.js';
@@ -21,7 +22,9 @@ const HOUR = 3_600_000;
 export interface InspectionDeps {
   bots: Map<string, BotConfig>;
   clock: Clock;
-  messenger: Messenger;
+  /** The service's ticket-event processors (problems found open tickets). */
+  events: TicketEventBus;
+  readonly messenger: Messenger;
   /** The conversation engine: puts the checklist in front of the engineer (1:1 app chat). */
   startChecklist(input: { bot: string; userid: string; flow: string; ref: string }): Promise<void>;
   /** Is this user's checklist for `ref` still waiting for answers? */
@@ -210,7 +213,7 @@ async function openTicket(
   userid: string,
 ): Promise<number | null> {
   const r = await createTicket(
-    { bot, clock: deps.clock },
+    { bot, clock: deps.clock, events: deps.events },
     {
       system: plan?.system ?? 'other',
       level: plan?.ticketLevel ?? 3,

@@ -14,6 +14,7 @@ import { log } from '../log.js';
 import { whoIsOnDuty } from '../roster/roster.js';
 import { applyChange } from '../tickets/apply.js';
 import { recordBreach } from '../tickets/commands/record-breach.js';
+import type { TicketEventBus } from '../tickets/events.js';
 import { Ticket } from '../tickets/model.js';
 import { ACTIVE, refuse, type TicketDoc } from '../tickets/types.js';
 import type { OutboundContent } from '../wecom/types.js';
@@ -31,6 +32,8 @@ export interface EscalationDeps {
   bots: Map<string, BotConfig>;
   clock: Clock;
   notify: EscalationNotifier;
+  /** The service's ticket-event processors (escalation steps and breaches are ticket changes). */
+  events: TicketEventBus;
 }
 
 export const TARGET_NAMES: readonly TargetName[] = ['response', 'onsite', 'resolve'];
@@ -84,7 +87,7 @@ export async function escalateTarget(deps: EscalationDeps, key: TargetKey, now: 
   if (due.length === 0) return { ...NOTHING, next };
 
   const step = due[due.length - 1];
-  const ctx = { bot, clock: deps.clock };
+  const ctx = { bot, clock: deps.clock, events: deps.events };
   let breached = false;
   if (due.some((s) => s.breach) && !target.breachedAt) {
     const r = await recordBreach(ctx, { no: key.no, target: key.target });

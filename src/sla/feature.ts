@@ -2,9 +2,7 @@ import { log } from '../log.js';
 import { local } from '../time.js';
 import { isYearCovered, officialDataUntilYear } from './calendar.js';
 import type { Feature, ServiceContext } from '../service.js';
-import { onTicketEvent } from '../tickets/events.js';
-import type { EventType } from '../tickets/types.js';
-import { messengerFor } from '../wecom/feature.js';
+import { EVENT_TYPES, type EventType } from '../tickets/types.js';
 import { type EscalationDeps, type EscalationNotifier, pingOnCreate } from './escalation.js';
 import { defineEscalationJobs, RECONCILE_JOB, syncTicketByNo } from './jobs.js';
 
@@ -27,35 +25,36 @@ export interface SlaFeatureOptions {
 /** SLA escalation: Agenda jobs chasing every running target, kept in step with ticket events. */
 export function createSlaFeature(ctx: ServiceContext, opts: SlaFeatureOptions = {}): Feature {
   const { agenda } = ctx.scheduler;
-  // Resolved on first use, so the WeCom feature may be created after this one.
+  // Looked up on use: the channel is another feature of the same service.
   const notify: EscalationNotifier = opts.notify ?? {
-    toUsers: (...a) => messengerFor(ctx).toUsers(...a),
-    toGroup: (...a) => messengerFor(ctx).toGroup(...a),
+    toUsers: (...a) => ctx.registry.port('messenger').toUsers(...a),
+    toGroup: (...a) => ctx.registry.port('messenger').toGroup(...a),
   };
-  const deps: EscalationDeps = { bots: ctx.bots, clock: ctx.clock, notify };
-  let unsubscribe: (() => void) | undefined;
+  const deps: EscalationDeps = { bots: ctx.bots, clock: ctx.clock, notify, events: ctx.registry.ticketEvents };
   return {
     name: 'sla',
+    ticketProcessors: [
+      {
+        name: 'sla-escalation',
+        applicableEvents: EVENT_TYPES.filter((t) => !QUIET.includes(t)),
+        async on({ bot, ticket, event }) {
+          // Jobs first: a failing notification must not leave a clock unchased.
+          await syncTicketByNo(agenda, bot, ticket.no);
+          if (event.type === 'created' && opts.pingOnCreate === true) {
+            const primary = await pingOnCreate(deps, bot, ticket);
+            log.info({ bot: bot.id, no: ticket.no, primary }, 'sla: on-duty engineer pinged');
+          }
+        },
+      },
+    ],
     init() {
       defineEscalationJobs(agenda, deps, { concurrency: opts.concurrency, retryFailedMs: opts.retryFailedMs });
-      unsubscribe = onTicketEvent(async ({ bot, ticket, event }) => {
-        if (QUIET.includes(event.type)) return;
-        // Jobs first: a failing notification must not leave a clock unchased.
-        await syncTicketByNo(agenda, bot, ticket.no);
-        if (event.type === 'created' && opts.pingOnCreate === true) {
-          const primary = await pingOnCreate(deps, bot, ticket);
-          log.info({ bot: bot.id, no: ticket.no, primary }, 'sla: on-duty engineer pinged');
-        }
-      });
     },
     async start() {
       warnUncoveredYears(ctx.clock.now());
       // The start-up sweep runs as a job: in the background, once per cluster start even with several instances.
       await agenda.now(RECONCILE_JOB, {});
       await agenda.every(opts.reconcileEvery ?? '10 minutes', RECONCILE_JOB, { recentOnly: true });
-    },
-    stop() {
-      unsubscribe?.();
     },
   };
 }

@@ -11,7 +11,7 @@
  */
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
-import { emitTicketEvents } from './events.js';
+import type { TicketEventBus } from './events.js';
 import { isDuplicateKey, Ticket, TicketEvent } from './model.js';
 import { presentTicket } from './presenter.js';
 import {
@@ -71,7 +71,7 @@ export async function applyChange(ctx: TicketContext, opts: ApplyOptions): Promi
     const won = await Ticket.updateOne({ bot, no: opts.no, version: ticket.version, status: { $in: opts.from } }, update);
     if (won.modifiedCount !== 1) continue; // someone else changed it first: re-read and decide again
     const after = afterChange(ticket, update.$set, change.push);
-    await publish(ctx.bot, after, events);
+    await publish(ctx, after, events);
     return { ok: true, ticket: presentTicket(after), event: events[0], events, doc: after };
   }
   log.warn({ bot, no: opts.no }, 'ticket change gave up under contention');
@@ -122,7 +122,7 @@ function parentOf(root: Record<string, unknown>, path: string): [Record<string, 
 
 /** Inserts a new ticket together with its `created` event (same outbox scheme as changes). */
 export async function insertTicket(
-  bot: BotConfig,
+  ctx: TicketContext,
   doc: Omit<TicketDoc, 'pending' | 'version'>,
   created: TicketEventRecord,
   /** Events of the same insert after `created` (seq 2, 3 …), e.g. a referral decided before the ticket existed. */
@@ -132,12 +132,16 @@ export async function insertTicket(
   const writtenAt = new Date();
   const full: TicketDoc = { ...doc, version: events.length, pending: events.map((e) => ({ ...e, writtenAt })) };
   await Ticket.collection.insertOne({ ...full });
-  await publish(bot, full, events);
+  await publish(ctx, full, events);
   return { ...full, pending: [] };
 }
 
 /** Copies committed events to the log (idempotent), tells listeners, then clears them from the outbox. */
-export async function publish(bot: BotConfig, ticket: TicketDoc, events: TicketEventRecord[]): Promise<void> {
+export async function publish(
+  ctx: { bot: BotConfig; events: TicketEventBus },
+  ticket: TicketDoc,
+  events: TicketEventRecord[],
+): Promise<void> {
   const clean = events.map(({ writtenAt: _w, ...e }) => e as TicketEventRecord);
   try {
     await TicketEvent.collection.insertMany(
@@ -147,8 +151,8 @@ export async function publish(bot: BotConfig, ticket: TicketDoc, events: TicketE
   } catch (e) {
     if (!isDuplicateKey(e)) throw e;
   }
-  // Undelivered events stay pending: the repair sweep re-delivers them (listeners are idempotent).
-  if (!(await emitTicketEvents(bot, ticket, clean))) return;
+  // Undelivered events stay pending: the repair sweep re-delivers them (processors are idempotent).
+  if (!(await ctx.events.emit(ctx.bot, ticket, clean))) return;
   await Ticket.updateOne({ bot: ticket.bot, no: ticket.no }, { $pull: { pending: { seq: { $in: clean.map((e) => e.seq) } } } });
 }
 
@@ -156,17 +160,17 @@ export async function publish(bot: BotConfig, ticket: TicketDoc, events: TicketE
  * Finishes changes interrupted by a crash: events still pending after the grace period are copied to the
  * log and delivered to listeners. Runs at start-up and from a periodic job; safe on several instances.
  */
-export async function repairPending(bots: Map<string, BotConfig>, now = new Date()): Promise<number> {
+export async function repairPending(bots: Map<string, BotConfig>, events: TicketEventBus, now = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - PENDING_GRACE_MS);
   const stale = await Ticket.find({ 'pending.writtenAt': { $lt: cutoff } }).lean<TicketDoc[]>();
   let repaired = 0;
   for (const ticket of stale) {
     const bot = bots.get(ticket.bot);
     if (!bot) continue;
-    const events = ticket.pending.filter((e) => new Date(e.writtenAt) < cutoff).sort((a, b) => a.seq - b.seq);
-    await publish(bot, ticket, events);
-    repaired += events.length;
-    log.warn({ bot: ticket.bot, no: ticket.no, events: events.length }, 'ticket events repaired after an interrupted change');
+    const due = ticket.pending.filter((e) => new Date(e.writtenAt) < cutoff).sort((a, b) => a.seq - b.seq);
+    await publish({ bot, events }, ticket, due);
+    repaired += due.length;
+    log.warn({ bot: ticket.bot, no: ticket.no, events: due.length }, 'ticket events repaired after an interrupted change');
   }
   return repaired;
 }

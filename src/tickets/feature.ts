@@ -10,28 +10,23 @@ export const TICKET_REPAIR_JOB = 'ticket:repair';
 /** Tickets: model, lifecycle jobs, crash repair and the admin API. */
 export function ticketsFeature(ctx: ServiceContext): Feature {
   const { agenda } = ctx.scheduler;
-  let unsubscribe: (() => void) | undefined;
+  const events = ctx.registry.ticketEvents;
   return {
     name: 'tickets',
     routers: [ticketRoutes({ bots: ctx.bots, adminToken: () => ctx.env.ADMIN_TOKEN, readerTokens: () => ctx.env.DASHBOARD_TOKENS ?? '' })],
+    ticketProcessors: [scheduleOnResolve(agenda)],
+    // The start-up repair runs in start(); this one catches what later crashes leave, often enough that an
+    // interrupted notification goes out within a minute (30 s grace + 15 s).
+    jobs: [{ name: TICKET_REPAIR_JOB, every: '15 seconds', run: async () => void (await repairPending(ctx.bots, events)) }],
     async init() {
       await ensureTicketIndexes();
-      defineTicketJobs(agenda, ctx.bots, ctx.clock);
-      agenda.define(TICKET_REPAIR_JOB, async () => {
-        await repairPending(ctx.bots);
-      });
-      unsubscribe = scheduleOnResolve(agenda);
+      defineTicketJobs(agenda, ctx.bots, ctx.clock, events);
     },
     async start() {
       // Finish whatever a previous process left half-done before taking new work.
-      const repaired = await repairPending(ctx.bots);
+      const repaired = await repairPending(ctx.bots, events);
       const resolved = await ensureResolutionJobs(agenda, ctx.bots);
-      // Often enough that a notification interrupted by a crash goes out within a minute (30 s grace + 15 s).
-      await agenda.every('15 seconds', TICKET_REPAIR_JOB);
       log.info({ repaired, resolved }, 'tickets ready');
-    },
-    stop() {
-      unsubscribe?.();
     },
   };
 }

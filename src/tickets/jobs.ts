@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import { log } from '../log.js';
 import { autoCloseTicket } from './commands/auto-close-ticket.js';
 import { remindConfirmation } from './commands/remind-confirmation.js';
-import { onTicketEvent } from './events.js';
+import type { TicketEventBus, TicketEventProcessor } from './events.js';
 import { Ticket } from './model.js';
 import type { TicketDoc } from './types.js';
 
@@ -27,7 +27,7 @@ const HOUR = 3600_000;
 const NOT_DUE_RETRY_MS = 1_000;
 const FAILED_RETRY_MS = 30_000;
 
-export function defineTicketJobs(agenda: Agenda, bots: Map<string, BotConfig>, clock: Clock): void {
+export function defineTicketJobs(agenda: Agenda, bots: Map<string, BotConfig>, clock: Clock, events: TicketEventBus): void {
   const run = (kind: 'remind' | 'close') => async (job: Job<ResolutionJobData>) => {
     const { bot: botId, no, resolvedAt } = job.attrs.data;
     const bot = bots.get(botId);
@@ -39,7 +39,7 @@ export function defineTicketJobs(agenda: Agenda, bots: Map<string, BotConfig>, c
       job.attrs.nextRunAt = new Date(Math.max(due, Date.now() + NOT_DUE_RETRY_MS));
       return;
     }
-    const ctx = { bot, clock };
+    const ctx = { bot, clock, events };
     try {
       const r = kind === 'remind' ? await remindConfirmation(ctx, { no, resolvedAt }) : await autoCloseTicket(ctx, { no, resolvedAt });
       log.info({ bot: botId, no, job: job.attrs.name, ok: r.ok, code: r.ok ? undefined : r.code }, 'ticket job ran');
@@ -72,11 +72,13 @@ export async function scheduleResolutionJobs(agenda: Agenda, bot: BotConfig, tic
   }
 }
 
-/** Every resolution schedules its reminder and auto-close. Returns the unsubscribe function. */
-export function scheduleOnResolve(agenda: Agenda): () => void {
-  return onTicketEvent(async ({ bot, ticket, event }) => {
-    if (event.type === 'resolved') await scheduleResolutionJobs(agenda, bot, ticket);
-  });
+/** Every resolution schedules its reminder and auto-close. */
+export function scheduleOnResolve(agenda: Agenda): TicketEventProcessor {
+  return {
+    name: 'resolution-jobs',
+    applicableEvents: ['resolved'],
+    on: ({ bot, ticket }) => scheduleResolutionJobs(agenda, bot, ticket),
+  };
 }
 
 /** Start-up sweep: a resolution whose scheduling was lost in a crash gets its jobs (existing ones are kept). */

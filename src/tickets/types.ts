@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { BotConfig } from '../config/bots.js';
 import type { Target } from '../sla/policy.js';
+import type { TicketEventBus } from './events.js';
 
 export type Level = 1 | 2 | 3 | 4;
 export const LEVELS: readonly Level[] = [1, 2, 3, 4];
@@ -168,10 +169,12 @@ export interface TicketDoc {
   source?: string;
 }
 
-/** What every ticket command needs: the deployment and the source of "now". */
+/** What every ticket command needs: the deployment, the source of "now" and the service's event processors. */
 export interface TicketContext {
   bot: BotConfig;
   clock: Clock;
+  /** The running service's processors, told about each committed change. */
+  events: TicketEventBus;
 }
 
 export interface Actor {

@@ -1,6 +1,6 @@
 import { log } from '../log.js';
 import { Directory, DirectoryEntry, offlineDirectory } from '../people/directory.js';
-import type { Feature, FeatureFactory, ServiceContext } from '../service.js';
+import type { Feature, FeatureFactory, InboundHandler, ServiceContext } from '../service.js';
 import { WecomClient } from './client.js';
 import { checkFlood, DEFAULT_FLOOD, FLOOD_NOTICE, type FloodPolicy, markFlood } from './flood.js';
 import { Inbox, InboxModel } from './inbox.js';
@@ -12,19 +12,6 @@ import { RateLimiter, RateModel } from './rate-limit.js';
 import { definePruneJob, PRUNE_JOB } from './retention.js';
 import { wecomRoutes } from './routes.js';
 import type { InboundMessage, Messenger } from './types.js';
-
-export interface WecomDeps {
-  /** Handles every text/image message and non-card event; runs after the callback was acknowledged. */
-  onMessage(msg: InboundMessage): Promise<void>;
-  /** Handles a template-card click; the returned card replaces the clicked one (answered within 5 s). */
-  onCardEvent?(msg: InboundMessage): Promise<object | null>;
-  /**
-   * A sender repeated a text they sent `minutesAgo` minutes before (message `earlierId`): the answer to give
-   * instead of handling it again ("您 2 分钟前已报过同样的问题，已记录在 #12"), or null to handle it normally
-   * (the first one opened nothing, e.g. it answered a question).
-   */
-  repeatNotice?(earlierId: string, minutesAgo: number, msg: InboundMessage): Promise<string | null>;
-}
 
 export interface WecomTuning {
   pollMs?: number;
@@ -50,31 +37,25 @@ export interface WecomFeature extends Feature {
   longConnections: LongConnections;
 }
 
-const registry = new WeakMap<ServiceContext, Messenger>();
-const directories = new WeakMap<ServiceContext, Directory>();
-
 /**
- * The name resolver of the running service (WeCom directory through this feature's client and rate limiter);
- * without the WeCom feature, one that knows the bot file and the cache only.
+ * The name resolver of the running service (WeCom directory through the WeCom feature's client and rate
+ * limiter); without the WeCom feature, one that knows the bot file and the cache only.
  */
 export function directoryFor(ctx: ServiceContext): Directory {
-  let d = directories.get(ctx);
-  if (!d) {
-    d = offlineDirectory(ctx.clock);
-    directories.set(ctx, d);
-  }
-  return d;
+  return ctx.registry.find('directory') ?? offlineDirectory(ctx.clock);
 }
 
-/** The messenger of the running WeCom feature, for other features (escalation, digests, …). */
-export function messengerFor(ctx: ServiceContext): Messenger {
-  const m = registry.get(ctx);
-  if (!m) throw new Error('the wecom feature is not registered (put it before features that send messages)');
-  return m;
-}
+export const HELP_TEXT = [
+  '维保助手：在群里 @我 描述故障即可报修，例如“@维保助手 LIS报告打印不出来，急”。',
+  '工程师可回复：接单 12、到场 12、解决 12 …；发送“帮助”查看全部命令。',
+].join('\n');
 
-/** Verified callbacks in (inbox), durable messages out (outbox), with a pluggable message handler. */
-export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning: WecomTuning = {}): WecomFeature {
+/**
+ * The WeCom channel: verified callbacks in (inbox), durable messages out (outbox). Inbound messages go to the
+ * feature that declares `inbound` (the bot feature); without one every message gets a short help text. Provides
+ * the `messenger` port other features send with.
+ */
+export function createWecomFeature(ctx: ServiceContext, tuning: WecomTuning = {}): WecomFeature {
   const client = new WecomClient(ctx.env.WECOM_API_BASE.replace(/\/+$/, ''), ctx.clock, tuning.httpTimeoutMs);
   // The long connection is a second receiver beside the callback routes: same inbox in, same outbox out.
   const longConnections = new LongConnections(
@@ -93,15 +74,24 @@ export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning:
   });
   const messenger = new OutboxMessenger(ctx.bots, outbox, ctx.clock);
   const directory = new Directory({ clock: ctx.clock, client, limiter: new RateLimiter(ctx.clock) });
-  directories.set(ctx, directory);
+
+  const helpOnly: InboundHandler = {
+    async onMessage(msg) {
+      if (msg.type === 'event') return;
+      await messenger.reply(msg, { type: 'text', text: HELP_TEXT }, { idempotencyKey: `help:${msg.id}` });
+      log.debug({ inboxId: msg.id }, 'help sent');
+    },
+  };
+  const handler = (): InboundHandler => ctx.registry.inbound ?? helpOnly;
 
   // App card clicks are answered through message/update_template_card (durable); the smart bot's passively.
   const onCardEvent = async (msg: InboundMessage): Promise<object | null> => {
-    if (!deps.onCardEvent) {
-      await deps.onMessage(msg);
+    const h = handler();
+    if (!h.onCardEvent) {
+      await h.onMessage(msg);
       return null;
     }
-    const card = await deps.onCardEvent(msg);
+    const card = await h.onCardEvent(msg);
     if (card && msg.channel === 'app' && msg.event?.responseCode) {
       await messenger.updateCard(msg.bot, msg.event.responseCode, card, { idempotencyKey: `card:${msg.id}` });
       return null;
@@ -119,7 +109,8 @@ export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning:
     }
     const flood = await checkFlood(msg, tuning.flood ?? DEFAULT_FLOOD, ctx.clock);
     if (flood.kind === 'repeat') {
-      const text = deps.repeatNotice ? await deps.repeatNotice(flood.earlier.id, flood.minutesAgo, msg) : null;
+      const repeatNotice = handler().repeatNotice;
+      const text = repeatNotice ? await repeatNotice(flood.earlier.id, flood.minutesAgo, msg) : null;
       if (text) {
         await markFlood(msg.id, 'repeat');
         await messenger.reply(msg, { type: 'text', text }, { idempotencyKey: `reply:${msg.id}` });
@@ -134,10 +125,9 @@ export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning:
       log.warn({ bot: msg.bot, inboxId: msg.id }, 'sender over the per-minute limit, message not handled');
       return;
     }
-    await deps.onMessage(msg);
+    await handler().onMessage(msg);
   };
   const inbox = new Inbox(ctx.clock, dispatch, { pollMs: tuning.pollMs, concurrency: tuning.concurrency });
-  registry.set(ctx, messenger);
 
   return {
     name: 'wecom',
@@ -147,6 +137,7 @@ export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning:
     client,
     directory,
     longConnections,
+    provides: { messenger, directory },
     routers: [
       wecomRoutes({
         bots: ctx.bots,
@@ -187,19 +178,5 @@ export function createWecomFeature(ctx: ServiceContext, deps: WecomDeps, tuning:
   };
 }
 
-export const HELP_TEXT = [
-  '维保助手：在群里 @我 描述故障即可报修，例如“@维保助手 LIS报告打印不出来，急”。',
-  '工程师可回复：接单 12、到场 12、解决 12 …；发送“帮助”查看全部命令。',
-].join('\n');
-
-/** Until the bot engine exists: every message gets a short help text. */
-export const wecomFeature: FeatureFactory = (ctx) => {
-  const feature: WecomFeature = createWecomFeature(ctx, {
-    async onMessage(msg) {
-      if (msg.type === 'event') return;
-      await feature.messenger.reply(msg, { type: 'text', text: HELP_TEXT }, { idempotencyKey: `help:${msg.id}` });
-      log.debug({ inboxId: msg.id }, 'help sent');
-    },
-  });
-  return feature;
-};
+/** The WeCom channel with default tuning. */
+export const wecomFeature: FeatureFactory = (ctx) => createWecomFeature(ctx);

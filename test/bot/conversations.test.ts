@@ -213,13 +213,13 @@ describe('engineers', () => {
 
 describe('checklists (inspections)', () => {
   it('walks the monthly inspection item by item and hands the answers to listeners', async () => {
-    const { conversationsFor } = await import('../../src/bot/feature.js');
-    const { onChecklistDone } = await import('../../src/bot/checklist.js');
     const results: Array<{ ref: string | null; answers: Array<{ item: string; value: string; note: string | null }> }> = [];
-    const off = onChecklistDone((r) => {
+    const hooks = h.service.ctx.registry.checklistHooks;
+    const hook = (r: (typeof results)[number]) => {
       results.push(r);
-    });
-    await conversationsFor(h.service.ctx).startChecklist({
+    };
+    hooks.push(hook);
+    await h.service.ctx.registry.port('conversations').startChecklist({
       bot: 'demo',
       userid: 'chenjing',
       flow: 'inspection-monthly',
@@ -231,7 +231,7 @@ describe('checklists (inspections)', () => {
     expect((await h.sayApp('chenjing', '2')).join()).toContain('请简单说明异常情况');
     expect((await h.sayApp('chenjing', '有两个定时任务失败')).join()).toContain('（3/12）mirror');
     expect((await h.sayApp('chenjing', '全部正常')).join()).toContain('11 项正常，1 项异常');
-    off();
+    hooks.splice(hooks.indexOf(hook), 1);
     expect(results).toHaveLength(1);
     expect(results[0].ref).toBe('monthly-his:2026-11');
     expect(results[0].answers[1]).toEqual({ item: 'system-tasks', value: 'issue', note: '有两个定时任务失败' });

@@ -1,6 +1,6 @@
 import { ManualClock } from '../../src/clock.js';
 import { type BotConfig, loadBots } from '../../src/config/bots.js';
-import { botFeature, createBotFeature } from '../../src/bot/feature.js';
+import { createWecomFeature, wecomFeature } from '../../src/wecom/feature.js';
 import { features as productionFeatures } from '../../src/features.js';
 import type { Service } from '../../src/service.js';
 import type { LongConnectionTuning } from '../../src/wecom/longconn/index.js';
@@ -72,14 +72,14 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
   const simUrl = ownSim ? await sim.start() : sim.url;
   const demo = bots.get('demo');
   if (demo && mode === 'longConnection') demo.wecom.aibot = { ...demo.wecom.aibot, mode, wsUrl: sim.wsUrl };
-  const tuned = (ctx: Parameters<typeof botFeature>[0]) =>
-    createBotFeature(ctx, { wecom: { longConnection: { reconnectMinMs: 20, reconnectMaxMs: 200, ...opts.longConnection } } });
+  const tuned = (ctx: Parameters<typeof wecomFeature>[0]) =>
+    createWecomFeature(ctx, { longConnection: { reconnectMinMs: 20, reconnectMaxMs: 200, ...opts.longConnection } });
   const service = await startTestService({
     bots,
     clock,
     dbName: opts.dbName,
     envOverrides: { WECOM_API_BASE: simUrl, WECOM_MAX_SKEW_S: '0' },
-    features: productionFeatures.map((f) => (f === botFeature ? tuned : f)),
+    features: productionFeatures.map((f) => (f === wecomFeature ? tuned : f)),
   });
   if (mode === 'longConnection' && ownSim) await sim.longConnection.waitForConnection('demo');
   const replyKind = mode === 'longConnection' ? 'aibot_respond_msg' : 'response_url';

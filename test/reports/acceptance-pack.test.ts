@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatCommandMessage, handleCommand, registerCommand } from '../../src/bot/commands/index.js';
+import { type ChatCommandMessage, CommandRegistry, ticketCommands } from '../../src/bot/commands/index.js';
 import { parseCommand } from '../../src/bot/grammar.js';
 import { ManualClock } from '../../src/clock.js';
 import type { BotConfig } from '../../src/config/bots.js';
@@ -18,6 +18,7 @@ import { buildSlaReport } from '../../src/reports/sla-report.js';
 import { foldTimeline, type ReportEvent } from '../../src/reports/timeline.js';
 import { autoCloseTicket, createTicket, mergeIntoTicket, recordBreach } from '../../src/tickets/commands/index.js';
 import { applyChange } from '../../src/tickets/apply.js';
+import { TicketEventBus } from '../../src/tickets/events.js';
 import { ensureTicketIndexes, TicketEvent } from '../../src/tickets/model.js';
 import { ACTIVE, type EventType, type Level, type TicketEventRecord } from '../../src/tickets/types.js';
 import { dayjs } from '../../src/time.js';
@@ -37,7 +38,10 @@ let directory: Directory;
 const replies: Record<string, string> = {};
 
 const at = (local: string) => clock.set(dayjs.tz(local, 'Asia/Shanghai').toDate());
-const ctx = () => ({ bot, clock });
+const bus = new TicketEventBus();
+const ctx = () => ({ bot, clock, events: bus });
+/** The ticket verbs and, as the reports feature contributes them, its own. */
+const commands = new CommandRegistry();
 
 /** One chat message as the engine hands it to the command map. */
 async function say(when: string, userid: string, text: string): Promise<string> {
@@ -45,7 +49,7 @@ async function say(when: string, userid: string, text: string): Promise<string> 
   const parsed = parseCommand(text);
   if (!parsed) throw new Error(`not a command: ${text}`);
   const msg: ChatCommandMessage = { bot: bot.id, from: { userid }, chatId: 'wr_demo', channel: 'aibot', text };
-  const r = await handleCommand(ctx(), msg, parsed);
+  const r = await commands.run(ctx(), msg, parsed);
   replies[`${when} ${userid} ${text}`] = r.reply;
   return r.reply;
 }
@@ -115,10 +119,8 @@ beforeAll(async () => {
   sim = new WecomSimulator({ bots: [bot], clock });
   const url = await sim.start();
   directory = new Directory({ clock, client: new WecomClient(url, clock), limiter: new RateLimiter(clock) });
-  // As the reports feature registers them at start-up.
-  registerCommand('月报签收', signMonthHandler);
-  registerCommand('月报撤回', withdrawSignoffHandler);
-  registerCommand('超时说明', explainBreachHandler);
+  commands.add('bot', ticketCommands);
+  commands.add('reports', { 月报签收: signMonthHandler, 月报撤回: withdrawSignoffHandler, 超时说明: explainBreachHandler });
 
   // #1 一级 HIS outage reported by three nurses (one of them twice): an incident with three reporters.
   expect(await report('2026-11-03 09:00', 'nurse01', 1, 'his', '门诊收费系统全部无法登录')).toBe(1);

@@ -1,4 +1,5 @@
 /** Drives fixture steps through the real ticket commands with a ManualClock (the event log is production's). */
+import { TicketEventBus } from '../../src/tickets/events.js';
 import { ManualClock } from '../../src/clock.js';
 import type { BotConfig } from '../../src/config/bots.js';
 import { loadBots } from '../../src/config/bots.js';
@@ -64,7 +65,7 @@ export class FixtureDriver {
   }
 
   private run(step: Step): Promise<CommandResult> {
-    const ctx = { bot: this.bot, clock: this.clock };
+    const ctx = { bot: this.bot, clock: this.clock, events: new TicketEventBus() };
     const actor = (userid: string) => ({ userid });
     switch (step.op) {
       case 'create':

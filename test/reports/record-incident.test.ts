@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { offlineDirectory } from '../../src/people/directory.js';
 import { recordPack } from '../../src/reports/service.js';
 import { claimTicket, createTicket, linkReport, resolveTicket } from '../../src/tickets/commands/index.js';
+import { TicketEventBus } from '../../src/tickets/events.js';
 import { ensureTicketIndexes } from '../../src/tickets/model.js';
 import { useTestDb } from '../helpers/db.js';
 import { demoBot } from './drive.js';
@@ -11,7 +12,7 @@ import { demoBot } from './drive.js';
 useTestDb();
 
 const clock = new ManualClock('2026-11-03T09:00:00+08:00');
-const ctx = { bot: demoBot(), clock };
+const ctx = { bot: demoBot(), clock, events: new TicketEventBus() };
 const reporter = (userid: string) => ({ userid, name: userid });
 
 beforeAll(async () => {

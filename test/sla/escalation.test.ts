@@ -1,3 +1,4 @@
+import { TicketEventBus } from '../../src/tickets/events.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { loadBots } from '../../src/config/bots.js';
@@ -14,11 +15,11 @@ useTestDb();
 const bot = loadBots('bots', {}).get('demo')!;
 const at = (s: string) => parseInstant(s)!;
 const clock = new ManualClock('2026-11-20T10:00:00+08:00');
-const ctx = { bot, clock };
+const ctx = { bot, clock, events: new TicketEventBus() };
 
 function setup() {
   const notify = new RecordingNotifier();
-  const deps: EscalationDeps = { bots: new Map([['demo', bot]]), clock, notify };
+  const deps: EscalationDeps = { bots: new Map([['demo', bot]]), clock, notify, events: ctx.events };
   const run = (no: number, target: TargetName, when: string) => escalateTarget(deps, { bot: 'demo', no, target }, at(when));
   return { notify, run };
 }

@@ -1,3 +1,4 @@
+import { ticketContextOf } from '../../src/service.js';
 import mongoose from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
@@ -42,11 +43,13 @@ async function jobsOf(no: number) {
   return jobs.map((j) => `${j.data.target}:${j.data.step}`).sort();
 }
 
-async function newTicket(svc: Service, clock: ManualClock, system = 'his'): Promise<number> {
-  const r = await createTicket(
-    { bot: svc.ctx.bots.get('demo')!, clock },
-    { system, level: 1, title: '收费系统无法登录', reporter: { userid: 'nurse01', name: '李护士' } },
-  );
+async function newTicket(svc: Service, system = 'his'): Promise<number> {
+  const r = await createTicket(ticketContextOf(svc.ctx, svc.ctx.bots.get('demo')!), {
+    system,
+    level: 1,
+    title: '收费系统无法登录',
+    reporter: { userid: 'nurse01', name: '李护士' },
+  });
   if (!r.ok) throw new Error(r.message);
   return r.ticket.no;
 }
@@ -56,7 +59,7 @@ describe('escalation jobs in Agenda', () => {
     const clock = new ManualClock('2026-11-20T10:00:00+08:00');
     const notify = new RecordingNotifier();
     const svc = await start(clock, notify, testDbName());
-    const no = await newTicket(svc, clock);
+    const no = await newTicket(svc);
 
     // Creation: a card with the 接单 button to the on-duty primary, and a mention in the group.
     const card = await notify.waitFor((s) => s.kind === 'users' && s.content.type === 'card');
@@ -71,7 +74,7 @@ describe('escalation jobs in Agenda', () => {
     await expect.poll(() => jobsOf(no)).toEqual(['resolve:50%', 'response:75%']);
 
     clock.set(at('2026-11-20T10:20'));
-    expect((await claimTicket({ bot: svc.ctx.bots.get('demo')!, clock }, { no, actor: { userid: 'zhangwei' } })).ok).toBe(true);
+    expect((await claimTicket(ticketContextOf(svc.ctx, svc.ctx.bots.get('demo')!), { no, actor: { userid: 'zhangwei' } })).ok).toBe(true);
     expect(await jobsOf(no)).toEqual(['resolve:50%']);
     await svc.stop();
   });
@@ -81,7 +84,7 @@ describe('escalation jobs in Agenda', () => {
     const clock = new ManualClock('2026-11-20T10:00:00+08:00');
     const first = new RecordingNotifier();
     const svc1 = await start(clock, first, dbName);
-    const no = await newTicket(svc1, clock, 'lis');
+    const no = await newTicket(svc1, 'lis');
     await svc1.stop();
 
     clock.set(at('2026-11-20T10:16'));
@@ -104,8 +107,8 @@ describe('escalation jobs in Agenda', () => {
   it('pause removes the chase, resume and a level change reschedule it', async () => {
     const clock = new ManualClock('2026-11-20T10:00:00+08:00');
     const svc = await start(clock, new RecordingNotifier(), testDbName());
-    const ctx = { bot: svc.ctx.bots.get('demo')!, clock };
-    const no = await newTicket(svc, clock);
+    const ctx = ticketContextOf(svc.ctx, svc.ctx.bots.get('demo')!);
+    const no = await newTicket(svc);
     clock.set(at('2026-11-20T10:05'));
     await claimTicket(ctx, { no, actor: { userid: 'zhangwei' } });
     expect(await jobsOf(no)).toEqual(['resolve:50%']);
@@ -138,7 +141,7 @@ describe('escalation jobs in Agenda', () => {
       toGroup: (bot, content, opts) => notify.toGroup(bot, content, opts),
     };
     const svc = await start(clock, flaky, testDbName(), 300);
-    const no = await newTicket(svc, clock);
+    const no = await newTicket(svc);
     clock.set(at('2026-11-20T10:16'));
     await notify.waitFor((s) => s.key?.includes(`:${no}:response:50%`) ?? false);
     expect(failures).toBeGreaterThanOrEqual(2);

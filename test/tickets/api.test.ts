@@ -1,3 +1,4 @@
+import { ticketContextOf } from '../../src/service.js';
 import type { Server } from 'node:http';
 import { parse } from 'csv-parse/sync';
 import mongoose from 'mongoose';
@@ -25,7 +26,7 @@ const get = (path: string, token: string | null = TOKEN) =>
 
 beforeAll(async () => {
   svc = await startTestService({ clock, features: [ticketsFeature] });
-  ctx = { bot: svc.ctx.bots.get('demo')!, clock };
+  ctx = ticketContextOf(svc.ctx, svc.ctx.bots.get('demo')!);
   const reports = [
     { system: 'lis', level: 1, title: 'LIS报告打印不出来', reporter: nurse },
     { system: 'his', level: 2, title: '门诊收费卡顿', reporter: { userid: 'clerk_he', name: '何丽', department: '收费处' } },

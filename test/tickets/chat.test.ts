@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ChatCommandMessage, handleCommand, registerCommand } from '../../src/bot/commands/index.js';
+import { type ChatCommandMessage, CommandRegistry, ticketCommands } from '../../src/bot/commands/index.js';
 import { parseRepair, transferTarget } from '../../src/bot/commands/ticket-actions.js';
 import { parseCommand } from '../../src/bot/grammar.js';
 import { ensureTicketIndexes } from '../../src/tickets/model.js';
@@ -9,12 +9,14 @@ import { MIN, newTicket, nurse, testCtx } from './helpers.js';
 
 useTestDb();
 const ctx = testCtx();
+const commands = new CommandRegistry();
+commands.add('tickets', ticketCommands);
 
 function say(userid: string, text: string, name?: string) {
   const parsed = parseCommand(text);
   if (!parsed) throw new Error(`not a command: ${text}`);
   const msg: ChatCommandMessage = { bot: 'demo', from: { userid, name }, chatId: 'chat-1', channel: 'aibot', text };
-  return handleCommand(ctx, msg, parsed);
+  return commands.run(ctx, msg, parsed);
 }
 
 describe('chat commands', () => {
@@ -108,10 +110,11 @@ describe('chat commands', () => {
     expect((await say('wanglei', '帮助')).reply).toContain('取消 12 <原因>');
   });
 
-  it('leaves 值班/日报/月报 to other modules through the dispatch map', async () => {
+  it('leaves 值班/日报/月报 to the features that contribute them, one feature per verb', async () => {
     expect((await say('zhangwei', '值班')).reply).toBe('「值班」暂未开放，回复「帮助」查看可用命令');
-    registerCommand('值班', async () => ({ reply: '今日值班：张伟' }));
+    commands.add('roster', { 值班: async () => ({ reply: '今日值班：张伟' }) });
     expect((await say('zhangwei', '值班')).reply).toBe('今日值班：张伟');
+    expect(() => commands.add('other', { 值班: async () => ({ reply: '' }) })).toThrow(/值班.*roster and other/);
   });
 
   it('parses the repair record and the transfer target', () => {

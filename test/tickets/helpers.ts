@@ -1,3 +1,4 @@
+import { TicketEventBus } from '../../src/tickets/events.js';
 import { ManualClock } from '../../src/clock.js';
 import { type BotConfig, loadBots } from '../../src/config/bots.js';
 import { createTicket } from '../../src/tickets/commands/index.js';
@@ -13,7 +14,7 @@ export function demoBot(id = 'demo'): BotConfig {
 export const START = '2026-11-23T10:00:00+08:00';
 
 export function testCtx(bot = demoBot(), start = START): TicketContext & { clock: ManualClock } {
-  return { bot, clock: new ManualClock(start) };
+  return { bot, clock: new ManualClock(start), events: new TicketEventBus() };
 }
 
 export const nurse = { userid: 'nurse_li', name: '李娜', department: '检验科' };

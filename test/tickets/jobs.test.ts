@@ -1,3 +1,4 @@
+import { ticketContextOf } from '../../src/service.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { Service } from '../../src/service.js';
@@ -25,7 +26,7 @@ function nextRun(name: string): Promise<void> {
 
 describe('resolution jobs', () => {
   it('remind and auto-close by the service clock, once each', async () => {
-    const ctx = { bot: service.ctx.bots.get('demo') ?? bot, clock };
+    const ctx = ticketContextOf(service.ctx, service.ctx.bots.get('demo') ?? bot);
     const t = await newTicket(ctx);
     await claimTicket(ctx, { no: t.no, actor: ENGINEER });
     const remindRan = nextRun(CONFIRM_REMINDER_JOB);

@@ -18,7 +18,7 @@ import {
   resumeTicket,
   transferTicket,
 } from '../../src/tickets/commands/index.js';
-import { onTicketEvent, type TicketEventNotice } from '../../src/tickets/events.js';
+import type { TicketEventNotice } from '../../src/tickets/events.js';
 import { ensureTicketIndexes, Ticket, TicketEvent } from '../../src/tickets/model.js';
 import { getTicket, getTicketWithEvents, listEvents } from '../../src/tickets/queries.js';
 import { replay } from '../../src/tickets/replay.js';
@@ -276,12 +276,16 @@ describe('ticket lifecycle', () => {
     expect(await types(t.no)).toEqual(['created', 'progress']); // readers already see it
 
     const heard: TicketEventNotice[] = [];
-    const off = onTicketEvent((n) => {
-      heard.push(n);
+    const off = ctx.events.add({
+      name: 'test',
+      applicableEvents: 'all',
+      on: (n) => {
+        heard.push(n);
+      },
     });
     try {
-      expect(await repairPending(new Map([['demo', ctx.bot]]))).toBe(1);
-      expect(await repairPending(new Map([['demo', ctx.bot]]))).toBe(0);
+      expect(await repairPending(new Map([['demo', ctx.bot]]), ctx.events)).toBe(1);
+      expect(await repairPending(new Map([['demo', ctx.bot]]), ctx.events)).toBe(0);
     } finally {
       off();
     }

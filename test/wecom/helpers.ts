@@ -1,7 +1,7 @@
 import { loadBots, type BotConfig } from '../../src/config/bots.js';
 import type { Clock } from '../../src/clock.js';
-import type { Service } from '../../src/service.js';
-import { createWecomFeature, type WecomDeps, type WecomFeature, type WecomTuning } from '../../src/wecom/feature.js';
+import type { InboundHandler, Service } from '../../src/service.js';
+import { createWecomFeature, type WecomFeature, type WecomTuning } from '../../src/wecom/feature.js';
 import { WecomSimulator } from '../../src/wecom/simulator/simulator.js';
 import type { InboundMessage } from '../../src/wecom/types.js';
 import { startTestService } from '../helpers/service.js';
@@ -55,7 +55,7 @@ export async function startHarness(
   const sim = new WecomSimulator({ bots: bots.values(), clock: opts.clock });
   const simUrl = await sim.start();
   let feature!: WecomFeature;
-  const deps: WecomDeps = {
+  const inbound: InboundHandler = {
     onMessage: (m) => (opts.onMessage ? opts.onMessage(m, feature) : Promise.resolve()),
     ...(opts.onCardEvent ? { onCardEvent: (m: InboundMessage) => opts.onCardEvent?.(m, feature) ?? Promise.resolve(null) } : {}),
   };
@@ -67,9 +67,10 @@ export async function startHarness(
     envOverrides: { WECOM_API_BASE: simUrl, WECOM_MAX_SKEW_S: '0', ...opts.env },
     features: [
       (ctx) => {
-        feature = createWecomFeature(ctx, deps, { pollMs: 50, httpTimeoutMs: 1000, ...opts.tuning });
+        feature = createWecomFeature(ctx, { pollMs: 50, httpTimeoutMs: 1000, ...opts.tuning });
         return feature;
       },
+      () => ({ name: 'test-handler', inbound }),
     ],
   });
   return {

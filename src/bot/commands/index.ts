@@ -1,6 +1,6 @@
 /**
- * Chat command dispatch: one handler per verb. Tickets register theirs here; other modules add theirs
- * (值班, 日报, 月报) with registerCommand at start-up.
+ * Chat command dispatch: one handler per verb, per service. Features contribute their verbs (`Feature.commands`:
+ * the bot feature the ticket verbs, 帮助 and 值班, reports 日报/月报) and startService collects them here.
  */
 import { log } from '../../log.js';
 import type { TicketContext } from '../../tickets/types.js';
@@ -13,30 +13,39 @@ import type { ChatCommandMessage, ChatReply, CommandHandler, ParsedCommand, Verb
 export type { ChatCommandMessage, ChatNotice, ChatReply, CommandHandler } from './types.js';
 export { noticesFor } from './notices.js';
 
-const handlers = new Map<Verb, CommandHandler>([
-  ...(Object.entries(ticketActionHandlers) as Array<[Verb, CommandHandler]>),
-  ...(Object.entries(ticketQueryHandlers) as Array<[Verb, CommandHandler]>),
-  ...(Object.entries(incidentActionHandlers) as Array<[Verb, CommandHandler]>),
-  ['帮助', help],
-]);
+/** A set of verbs with their handlers, as a feature contributes them. */
+export type CommandTable = Partial<Record<Verb, CommandHandler>>;
 
-/** Adds or replaces the handler of a verb (值班 by the roster, 日报/月报 by reports). */
-export function registerCommand(verb: Verb, handler: CommandHandler): void {
-  handlers.set(verb, handler);
-}
+/** The ticket and incident verbs and 帮助 (the bot feature contributes them). */
+export const ticketCommands: CommandTable = { ...ticketActionHandlers, ...ticketQueryHandlers, ...incidentActionHandlers, 帮助: help };
 
-export function commandHandler(verb: Verb): CommandHandler | undefined {
-  return handlers.get(verb);
-}
+/** One service's chat commands. */
+export class CommandRegistry {
+  private readonly handlers = new Map<Verb, { feature: string; handler: CommandHandler }>();
 
-/** Runs a parsed chat command; never throws: a failure becomes a short apology. */
-export async function handleCommand(ctx: TicketContext, msg: ChatCommandMessage, parsed: ParsedCommand): Promise<ChatReply> {
-  const handler = handlers.get(parsed.verb);
-  if (!handler) return { reply: `「${parsed.verb}」暂未开放，回复「帮助」查看可用命令` };
-  try {
-    return await handler(ctx, msg, parsed);
-  } catch (e) {
-    log.error({ bot: ctx.bot.id, verb: parsed.verb, no: parsed.no, err: (e as Error).message }, 'chat command failed');
-    return { reply: '抱歉，处理出错了，请稍后再试' };
+  /** Adds a feature's verbs. Throws when a verb is already taken: two features must not answer one verb. */
+  add(feature: string, table: CommandTable): void {
+    for (const [verb, handler] of Object.entries(table) as Array<[Verb, CommandHandler | undefined]>) {
+      if (!handler) continue;
+      const taken = this.handlers.get(verb);
+      if (taken) throw new Error(`chat command 「${verb}」 is contributed by both ${taken.feature} and ${feature}`);
+      this.handlers.set(verb, { feature, handler });
+    }
+  }
+
+  get(verb: Verb): CommandHandler | undefined {
+    return this.handlers.get(verb)?.handler;
+  }
+
+  /** Runs a parsed chat command; never throws: a failure becomes a short apology. */
+  async run(ctx: TicketContext, msg: ChatCommandMessage, parsed: ParsedCommand): Promise<ChatReply> {
+    const handler = this.get(parsed.verb);
+    if (!handler) return { reply: `「${parsed.verb}」暂未开放，回复「帮助」查看可用命令` };
+    try {
+      return await handler(ctx, msg, parsed);
+    } catch (e) {
+      log.error({ bot: ctx.bot.id, verb: parsed.verb, no: parsed.no, err: (e as Error).message }, 'chat command failed');
+      return { reply: '抱歉，处理出错了，请稍后再试' };
+    }
   }
 }

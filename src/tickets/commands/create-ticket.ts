@@ -79,7 +79,7 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
     : [];
   let stored: TicketDoc;
   try {
-    stored = await insertTicket(ctx.bot, doc, event, more);
+    stored = await insertTicket(ctx, doc, event, more);
   } catch (e) {
     // The same message processed twice at once (a lease taken over): the first insert won.
     const won = input.source && isDuplicateKey(e) ? await openedBy(input.source) : null;

@@ -4,13 +4,15 @@ import { ManualClock } from '../../src/clock.js';
 import { type BotConfig, loadBots } from '../../src/config/bots.js';
 import { botFeature } from '../../src/bot/feature.js';
 import { Inspection } from '../../src/inspections/model.js';
-import { reportsFeature, runReportsTick } from '../../src/reports/feature.js';
+import { inspectionsFeature, runInspectionsTick } from '../../src/inspections/feature.js';
+import { reportsFeature } from '../../src/reports/feature.js';
 import { slaReport } from '../../src/reports/service.js';
 import type { Service } from '../../src/service.js';
 import { ticketsFeature } from '../../src/tickets/feature.js';
 import { Ticket } from '../../src/tickets/model.js';
 import { InboxModel } from '../../src/wecom/inbox.js';
 import { OutboxModel } from '../../src/wecom/outbox.js';
+import { wecomFeature } from '../../src/wecom/feature.js';
 import { WecomSimulator } from '../../src/wecom/simulator/simulator.js';
 import { startTestService } from '../helpers/service.js';
 
@@ -30,7 +32,7 @@ beforeAll(async () => {
   service = await startTestService({
     bots,
     clock,
-    features: [botFeature, ticketsFeature, reportsFeature],
+    features: [wecomFeature, botFeature, ticketsFeature, reportsFeature, inspectionsFeature],
     envOverrides: { WECOM_API_BASE: simUrl, WECOM_MAX_SKEW_S: '0' },
   });
 });
@@ -63,7 +65,7 @@ function dms(userid: string): string[] {
 
 async function tick(at?: string): Promise<void> {
   if (at) clock.set(at);
-  await runReportsTick(service.ctx);
+  await runInspectionsTick(service.ctx);
   await settle();
 }
 
