@@ -5,9 +5,11 @@ import { ManualClock } from '../../src/clock.js';
 import { loadBots } from '../../src/config/bots.js';
 import { ServiceMeta } from '../../src/db/first-start.js';
 import { Inspection } from '../../src/inspections/model.js';
+import { inspectionsFeature, runInspectionsTick } from '../../src/inspections/feature.js';
 import { reportsFeature, runReportsTick } from '../../src/reports/feature.js';
 import type { Service } from '../../src/service.js';
 import { ticketsFeature } from '../../src/tickets/feature.js';
+import { wecomFeature } from '../../src/wecom/feature.js';
 import { OutboxModel } from '../../src/wecom/outbox.js';
 import { WecomSimulator } from '../../src/wecom/simulator/simulator.js';
 import { testDbName } from '../helpers/db.js';
@@ -25,7 +27,7 @@ async function start(): Promise<Service> {
     bots,
     clock,
     dbName,
-    features: [botFeature, ticketsFeature, reportsFeature],
+    features: [wecomFeature, botFeature, ticketsFeature, reportsFeature, inspectionsFeature],
     envOverrides: { WECOM_API_BASE: sim.url, WECOM_MAX_SKEW_S: '0' },
   });
 }
@@ -40,6 +42,12 @@ afterAll(async () => {
   await sim?.stop();
 });
 
+/** Both minute ticks: digests (reports) and inspections. */
+async function tick(): Promise<void> {
+  await runReportsTick(service.ctx);
+  await runInspectionsTick(service.ctx);
+}
+
 const digests = () => OutboxModel.countDocuments({ group: /^digest:/ });
 
 describe('first start', () => {
@@ -49,7 +57,7 @@ describe('first start', () => {
   });
 
   it('sends no digest for the morning before the bot ran and starts no inspection that fell due before it', async () => {
-    await runReportsTick(service.ctx);
+    await tick();
     expect(await digests()).toBe(0);
     expect(await Inspection.countDocuments({})).toBe(0);
     expect(sim.received('message/send')).toHaveLength(0);
@@ -59,7 +67,7 @@ describe('first start', () => {
     await service.stop();
     clock.set('2026-11-30T15:00:00+08:00');
     service = await start();
-    await runReportsTick(service.ctx);
+    await tick();
     expect((await ServiceMeta.findById('firstStart:demo').lean())?.at.toISOString()).toBe('2026-11-30T02:00:00.000Z');
     expect(await digests()).toBe(0);
     expect(await Inspection.countDocuments({})).toBe(0);
@@ -67,10 +75,10 @@ describe('first start', () => {
 
   it('the next morning’s digest and the next inspection come as usual', async () => {
     clock.set('2026-12-01T08:30:00+08:00');
-    await runReportsTick(service.ctx);
+    await tick();
     expect(await digests()).toBe(2); // one per lead
     clock.set('2026-12-01T09:00:00+08:00');
-    await runReportsTick(service.ctx);
+    await tick();
     expect(await Inspection.find({}, { period: 1 }).lean()).toEqual([expect.objectContaining({ period: '2026-12' })]);
   });
 });
