@@ -6,9 +6,9 @@ import type { Service } from '../../src/service.js';
 import type { LongConnectionTuning } from '../../src/wecom/longconn/index.js';
 import type { TicketWithEvents } from '../../src/tickets/presenter.js';
 import { InboxModel } from '../../src/wecom/inbox.js';
-import { OutboxModel } from '../../src/wecom/outbox.js';
 import { type Received, WecomSimulator } from '../../src/wecom/simulator/simulator.js';
 import { startTestService } from '../helpers/service.js';
+import { settleWecom } from '../helpers/settle.js';
 
 /** A Wednesday, 10:00 local: working time, so HIS goes to 张伟 and LIS to 刘洋 (bots/demo.json). */
 export const START = '2026-11-18T10:00:00+08:00';
@@ -95,20 +95,7 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
     throw new Error(`message ${msgId} never reached the inbox`);
   }
 
-  async function settle(): Promise<void> {
-    for (let i = 0; i < 400; i++) {
-      const busy = await InboxModel.countDocuments({ status: { $in: ['pending', 'processing'] } });
-      if (busy === 0) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    for (let i = 0; i < 400; i++) {
-      const busy = await OutboxModel.countDocuments({
-        $or: [{ status: 'sending' }, { status: 'pending', nextAttemptAt: { $lte: clock.now() } }],
-      });
-      if (busy === 0) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
+  const settle = (): Promise<void> => settleWecom(clock);
 
   const dms = (userid: string) =>
     sim

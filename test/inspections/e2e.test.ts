@@ -10,11 +10,10 @@ import { slaReport } from '../../src/reports/service.js';
 import type { Service } from '../../src/service.js';
 import { ticketsFeature } from '../../src/tickets/feature.js';
 import { Ticket } from '../../src/tickets/model.js';
-import { InboxModel } from '../../src/wecom/inbox.js';
-import { OutboxModel } from '../../src/wecom/outbox.js';
 import { wecomFeature } from '../../src/wecom/feature.js';
 import { WecomSimulator } from '../../src/wecom/simulator/simulator.js';
 import { startTestService } from '../helpers/service.js';
+import { settleWecom } from '../helpers/settle.js';
 
 let service: Service;
 let sim: WecomSimulator;
@@ -42,16 +41,7 @@ afterAll(async () => {
 });
 
 /** Everything processed: inbox empty, outbox delivered (event-driven loops; this only waits for them). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const inbox = await InboxModel.countDocuments({ status: { $in: ['pending', 'processing'] } });
-    const outbox = await OutboxModel.countDocuments({
-      $or: [{ status: 'sending' }, { status: 'pending', nextAttemptAt: { $lte: clock.now() } }],
-    });
-    if (inbox === 0 && outbox === 0) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const settle = (): Promise<void> => settleWecom(clock);
 
 function dms(userid: string): string[] {
   return sim
