@@ -19,7 +19,7 @@ import { Ticket } from '../tickets/model.js';
 import { ACTIVE, refuse, type TicketDoc } from '../tickets/types.js';
 import type { OutboundContent } from '../wecom/types.js';
 import type { TargetName } from './config.js';
-import { breachNotice, newTicketCard, newTicketGroupNote, reminder, withMentions } from './messages.js';
+import { breachNotice, reminder, withMentions } from './messages.js';
 import { type PlannedStep, planSteps, type Recipient, type Target } from './policy.js';
 
 /** The sending side escalation needs; the WeCom Messenger satisfies it. */
@@ -176,13 +176,4 @@ async function toGroupSafely(
   }
   await deps.notify.toGroup(bot.id, content, { idempotencyKey });
   return true;
-}
-
-/** On creation: the on-duty primary gets a card with the 接单 button, and the group a mention. */
-export async function pingOnCreate(deps: EscalationDeps, bot: BotConfig, ticket: TicketDoc): Promise<string> {
-  const { primary } = whoIsOnDuty(bot, ticket.system, new Date(ticket.createdAt));
-  const idem = `sla:${bot.id}:${ticket.no}:created`;
-  await deps.notify.toUsers(bot.id, [primary], newTicketCard(bot, ticket), { idempotencyKey: `${idem}:users` });
-  await toGroupSafely(deps, bot, newTicketGroupNote(bot, ticket, primary), `${idem}:group`, ticket.no);
-  return primary;
 }

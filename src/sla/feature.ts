@@ -3,7 +3,7 @@ import { local } from '../time.js';
 import { isYearCovered, officialDataUntilYear } from './calendar.js';
 import type { Feature, ServiceContext } from '../service.js';
 import { EVENT_TYPES, type EventType } from '../tickets/types.js';
-import { type EscalationDeps, type EscalationNotifier, pingOnCreate } from './escalation.js';
+import type { EscalationDeps, EscalationNotifier } from './escalation.js';
 import { defineEscalationJobs, RECONCILE_JOB, syncTicketByNo } from './jobs.js';
 
 /** Events that cannot move a deadline or stop a clock (and escalation's own). */
@@ -12,8 +12,6 @@ const QUIET: EventType[] = ['progress', 'reminded', 'breached'];
 export interface SlaFeatureOptions {
   /** Defaults to the WeCom messenger of the running service. */
   notify?: EscalationNotifier;
-  /** Ping the on-duty primary when a ticket is created (default false: the chat bot's notifier does it). */
-  pingOnCreate?: boolean;
   /** Parallel escalation jobs per instance (default 20). */
   concurrency?: number;
   /** A failed escalation run is tried again after this (default 30 s). */
@@ -37,14 +35,8 @@ export function createSlaFeature(ctx: ServiceContext, opts: SlaFeatureOptions = 
       {
         name: 'sla-escalation',
         applicableEvents: EVENT_TYPES.filter((t) => !QUIET.includes(t)),
-        async on({ bot, ticket, event }) {
-          // Jobs first: a failing notification must not leave a clock unchased.
-          await syncTicketByNo(agenda, bot, ticket.no);
-          if (event.type === 'created' && opts.pingOnCreate === true) {
-            const primary = await pingOnCreate(deps, bot, ticket);
-            log.info({ bot: bot.id, no: ticket.no, primary }, 'sla: on-duty engineer pinged');
-          }
-        },
+        // A new ticket's engineer is pinged by the bot's notifier; escalation only keeps the jobs in step.
+        on: ({ bot, ticket }) => syncTicketByNo(agenda, bot, ticket.no),
       },
     ],
     init() {

@@ -28,32 +28,6 @@ function owner(bot: BotConfig, t: TicketDoc): string {
 }
 
 /** The card that asks the on-duty engineer to claim a new ticket; the button key is `claim:<no>`. */
-export function newTicketCard(bot: BotConfig, t: TicketDoc): OutboundContent {
-  const due = t.sla.response.dueAt;
-  return {
-    type: 'card',
-    card: {
-      card_type: 'button_interaction',
-      main_title: { title: `新工单 #${t.no}（${levelWords(t.level)}）`, desc: systemName(bot, t.system) },
-      sub_title_text: t.title,
-      horizontal_content_list: [
-        { keyname: '报修人', value: t.reporter.department ? `${t.reporter.name}（${t.reporter.department}）` : t.reporter.name },
-        { keyname: '响应截止', value: toChatTime(due) },
-      ],
-      task_id: `claim-${bot.id}-${t.no}-${new Date(t.createdAt).getTime()}`,
-      button_list: [{ text: '接单', style: 1, key: `claim:${t.no}` }],
-    },
-  };
-}
-
-export function newTicketGroupNote(bot: BotConfig, t: TicketDoc, primary: string): OutboundContent {
-  const due = t.sla.response.dueAt;
-  return {
-    type: 'markdown',
-    markdown: `<@${primary}> 新工单 ${headline(bot, t)}\n请在 ${toChatTime(due)} 前响应，回复「接单 ${t.no}」`,
-  };
-}
-
 /** A reminder before the deadline (the 50 % / 75 % steps). */
 export function reminder(bot: BotConfig, t: TicketDoc, name: TargetName, target: Target, step: PlannedStep, now: Date): OutboundContent {
   const left = new Date(target.dueAt).getTime() - now.getTime();
