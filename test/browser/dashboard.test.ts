@@ -47,9 +47,10 @@ beforeAll(async () => {
   browser = await launchChromium();
   svc = await startAsNpmStart({ DASHBOARD_TOKENS: `wanglei=${LEAD}` });
   page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, locale: 'zh-CN' });
-  await say('nurse03', '@维保助手 检验科LIS报告全部打印不出来，急，分机8823');
+  // Single in-scope reports (全部 would declare an incident, a printer is a referral to the 信息科: issue #17).
+  await say('nurse03', '@维保助手 检验科LIS报告打印不出来，急诊病人在等，分机8823');
   await settled(1);
-  await say('nurse02', '@维保助手 急诊科一台电脑的打印机卡纸了，分机1200');
+  await say('nurse02', '@维保助手 急诊科一台电脑上的PACS影像调阅很慢，分机1200');
   await settled(2);
   await say('nurse01', '@维保助手 请问怎么开通HIS账号权限，心内科，分机6601');
   await settled(3);
