@@ -135,7 +135,8 @@ describe('idle conversations', () => {
     await h.sim.waitFor(() => h.dms('nurse_i').some((m) => m.text?.includes('已超时取消')));
     const late = await h.say('nurse_i', '1');
     expect(late).not.toMatch(/已登记|科室|超时/);
-    await h.service.ctx.scheduler.agenda.now(EXPIRE_JOB);
+    // The job's run itself, awaited: a queued run would land in the next test, after its clock moved.
+    await h.service.ctx.registry.port('conversations').engine.expireIdle();
     await h.settle();
     expect(h.dms('nurse_i').filter((m) => m.text?.includes('已超时取消'))).toHaveLength(1);
     expect((await h.tickets()).total).toBe(before);
@@ -146,7 +147,7 @@ describe('idle conversations', () => {
     h.clock.advance(11 * 60_000);
     const reply = await h.say('nurse_j', '1');
     expect(reply).toContain('已超时取消');
-    await h.service.ctx.scheduler.agenda.now(EXPIRE_JOB);
+    await h.service.ctx.registry.port('conversations').engine.expireIdle();
     await h.settle();
     expect(h.dms('nurse_j').filter((m) => m.text?.includes('已超时取消'))).toHaveLength(0);
   });
