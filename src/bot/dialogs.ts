@@ -18,8 +18,8 @@ import { applyAnswer, emptyState, extractSlots, type FormState, markAsked, nextS
 import { fill } from './texts.js';
 
 /**
- * Runs a chat command as the turn's sender. Its `notify` list is not sent: the notifier hears the same ticket events
- * and tells everyone once (see notifier.ts).
+ * Runs a chat command as the turn's sender and returns the sender's answer; everyone else hears about the change
+ * from the notifier, which gets the same ticket events (see notifier.ts).
  */
 export async function runCommand(ctx: EngineCtx, turn: Turn, parsed: ParsedCommand): Promise<string> {
   const { msg, bot } = turn;

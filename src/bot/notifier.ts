@@ -33,7 +33,6 @@ const keyOf = (e: TicketEventRecord, to: string) => `ticket:${e.bot}:${e.no}:${e
  * Turns committed ticket events into messages, for every path that changes a ticket (chat, card button,
  * flows, jobs): the new ticket to whoever must act (card + group mention), and each step to the reporter,
  * everyone who reported the same fault and the assignee, once each (texts from commands/notices.ts).
- * Chat command replies therefore never deliver their own `notify`.
  */
 export function createNotifier(deps: NotifierDeps) {
   async function send(bot: BotConfig, e: TicketEventRecord, to: string[], content: OutboundContent): Promise<void> {

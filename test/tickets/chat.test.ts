@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type ChatCommandMessage, CommandRegistry, ticketCommands } from '../../src/bot/commands/index.js';
+import { type ChatCommandMessage, type ChatNotice, CommandRegistry, ticketCommands } from '../../src/bot/commands/index.js';
+import { createNotifier } from '../../src/bot/notifier.js';
+import type { Messenger } from '../../src/wecom/types.js';
 import { parseRepair, transferTarget } from '../../src/bot/commands/ticket-actions.js';
 import { parseCommand } from '../../src/bot/grammar.js';
 import { ensureTicketIndexes } from '../../src/tickets/model.js';
@@ -12,11 +14,39 @@ const ctx = testCtx();
 const commands = new CommandRegistry();
 commands.add('tickets', ticketCommands);
 
-function say(userid: string, text: string, name?: string) {
+/** What the production notifier sends to people for the ticket events of the service (text messages, in order). */
+const sent: Array<{ to: string; text: string }> = [];
+const recording: Messenger = {
+  reply: async () => [],
+  toUsers: async (_bot, userids, content) => {
+    for (const to of userids) if (content.type === 'text') sent.push({ to, text: content.text });
+    return [];
+  },
+  toGroup: async () => [],
+  toAppChat: async () => [],
+  updateCard: async () => [],
+};
+ctx.events.add({ name: 'notifier', applicableEvents: 'all', on: createNotifier({ messenger: recording }) });
+
+/** The sends of one command, one entry per text with everyone who got it. */
+function grouped(from: number): ChatNotice[] {
+  const out: ChatNotice[] = [];
+  for (const s of sent.slice(from)) {
+    const same = out.find((n) => n.text === s.text);
+    if (same) same.userids.push(s.to);
+    else out.push({ userids: [s.to], text: s.text });
+  }
+  return out;
+}
+
+async function say(userid: string, text: string, name?: string): Promise<{ reply: string; notify?: ChatNotice[] }> {
   const parsed = parseCommand(text);
   if (!parsed) throw new Error(`not a command: ${text}`);
   const msg: ChatCommandMessage = { bot: 'demo', from: { userid, name }, chatId: 'chat-1', channel: 'aibot', text };
-  return commands.run(ctx, msg, parsed);
+  const before = sent.length;
+  const { reply } = await commands.run(ctx, msg, parsed);
+  const notify = grouped(before);
+  return notify.length ? { reply, notify } : { reply };
 }
 
 describe('chat commands', () => {

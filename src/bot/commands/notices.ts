@@ -44,7 +44,7 @@ const COMPOSE: Partial<Record<TicketEventRecord['type'], Compose>> = {
 
 /**
  * The notices an event causes for people other than its actor (reporter, subscribers, assignee).
- * Chat commands return them as `notify`; a notifier listening to onTicketEvent uses them for system events.
+ * The notifier (a ticket-event processor) sends them, for changes from chat, cards, dialogs and jobs alike.
  */
 export function noticesFor(bot: BotConfig, ticket: TicketDoc, event: TicketEventRecord): ChatNotice[] {
   const compose = COMPOSE[event.type];

@@ -1,5 +1,4 @@
 import type { CommandResult, TicketContext } from '../../tickets/types.js';
-import { noticesFor } from './notices.js';
 import type { ChatReply, ParsedCommand } from './types.js';
 
 /** Verbs that act on one ticket need its number. */
@@ -8,9 +7,10 @@ export function askForNumber(parsed: ParsedCommand, example = ''): ChatReply | n
   return { reply: `请带上工单号，如「${parsed.verb} 12${example}」` };
 }
 
-/** A refusal becomes the polite answer; a change becomes the reply plus everyone else's notices. */
-export function respond(ctx: TicketContext, result: CommandResult, ok: (r: Extract<CommandResult, { ok: true }>) => string): ChatReply {
-  if (!result.ok) return { reply: result.message };
-  const notify = result.events.flatMap((e) => noticesFor(ctx.bot, result.doc, e));
-  return notify.length ? { reply: ok(result), notify } : { reply: ok(result) };
+/**
+ * A refusal becomes the polite answer, a change the sender's reply. Everyone else hears about the change from the
+ * notifier, which gets the same ticket events (bot/notifier.ts), whatever path made the change.
+ */
+export function respond(_ctx: TicketContext, result: CommandResult, ok: (r: Extract<CommandResult, { ok: true }>) => string): ChatReply {
+  return result.ok ? { reply: ok(result) } : { reply: result.message };
 }

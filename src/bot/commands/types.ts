@@ -21,7 +21,6 @@ export interface ChatNotice {
 export interface ChatReply {
   /** Short Chinese markdown for the sender's chat. */
   reply: string;
-  notify?: ChatNotice[];
 }
 
 export type CommandHandler = (ctx: TicketContext, msg: ChatCommandMessage, parsed: ParsedCommand) => Promise<ChatReply>;
