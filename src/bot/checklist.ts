@@ -5,8 +5,8 @@ import type { Answer, EngineCtx, Turn } from './context.js';
 import { idleMinutes } from './context.js';
 import { type ConversationDoc, endConversation, saveConversation, startConversation } from './conversations.js';
 import type { ChecklistFlow } from './flows/types.js';
-import { emptyState, matchOption } from './forms.js';
-import { fill } from './texts.js';
+import { clip, emptyState } from './forms.js';
+import { fill } from './presenters/chat.js';
 
 export interface ChecklistAnswer {
   item: string;
@@ -74,9 +74,15 @@ function parseItemAnswer(flow: ChecklistFlow, text: string): Parsed {
     const opt = flow.answers[Number(num[1]) - 1];
     return opt ? { value: opt.value, note: t.slice(num[0].length).trim() || null } : null;
   }
-  const hit = matchOption(flow.answers, t);
+  // The answer is the whole reply, or its first word before a note ("异常 磁盘空间不足"): a word inside a sentence
+  // ("…已经能正常登录了") answers nothing, and the item is asked again.
+  const words = flow.answers
+    .flatMap((option) => [option.label, ...(option.match ?? [])].map((word) => ({ option, word: word.toLowerCase() })))
+    .sort((a, b) => b.word.length - a.word.length);
+  const lower = t.toLowerCase();
+  const hit = words.find(({ word }) => lower.startsWith(word) && /^(?:$|[\s,，.。、:：;；!！])/u.test(lower.slice(word.length)));
   if (!hit) return null;
-  const note = (t.slice(0, hit.at) + t.slice(hit.at + hit.word.length)).replace(/^[\s,，:：]+|[\s,，。]+$/g, '');
+  const note = t.slice(hit.word.length).replace(/^[\s,，.。、:：;；!！]+|[\s,，。]+$/gu, '');
   return { value: hit.option.value, note: note || null };
 }
 
@@ -86,7 +92,7 @@ export async function continueChecklist(ctx: EngineCtx, turn: Turn, conv: Conver
   const answers = [...((conv.context.answers as ChecklistAnswer[]) ?? [])];
   const minutes = idleMinutes(turn.bot, flow);
   if (conv.context.awaitingNote) {
-    answers[answers.length - 1] = { ...answers[answers.length - 1], note: text.trim().slice(0, 300) };
+    answers[answers.length - 1] = { ...answers[answers.length - 1], note: clip(text.trim(), 300) };
     return advance(ctx, turn, conv, flow, answers, '已记录。');
   }
   const parsed = parseItemAnswer(flow, text);

@@ -6,6 +6,7 @@ import type { TicketContext } from '../tickets/types.js';
 import type { InboundMessage, Messenger } from '../wecom/types.js';
 import type { ConversationDoc } from './conversations.js';
 import type { Flow, Flows } from './flows/types.js';
+import type { ChatContent } from './presenters/content.js';
 
 /** What the conversation engine's parts share. */
 export interface EngineCtx {
@@ -40,5 +41,6 @@ export function chatIdOf(msg: InboundMessage): string {
   return msg.chatId ?? msg.from.userid;
 }
 
-export type Answer = string | null;
+/** A turn's answer: a plain string is text; markdown comes typed from src/bot/presenters; null = say nothing. */
+export type Answer = string | ChatContent | null;
 export type ConversationHandler = (ctx: EngineCtx, turn: Turn, conv: ConversationDoc, text: string) => Promise<Answer>;

@@ -15,13 +15,16 @@ import {
 } from './conversations.js';
 import type { FormFlow } from './flows/types.js';
 import { applyAnswer, emptyState, extractSlots, type FormState, markAsked, nextSlot, promptFor, slotOf } from './forms.js';
-import { fill } from './texts.js';
+import { readConfirmation } from './answers.js';
+import { fill } from './presenters/chat.js';
+import { confirmNoLonger } from './presenters/commands.js';
+import type { ChatContent } from './presenters/content.js';
 
 /**
  * Runs a chat command as the turn's sender and returns the sender's answer; everyone else hears about the change
  * from the notifier, which gets the same ticket events (see notifier.ts).
  */
-export async function runCommand(ctx: EngineCtx, turn: Turn, parsed: ParsedCommand): Promise<string> {
+export async function runCommand(ctx: EngineCtx, turn: Turn, parsed: ParsedCommand): Promise<ChatContent> {
   const { msg, bot } = turn;
   const r = await ctx.registry.commands.run(
     ticketCtx(ctx, bot),
@@ -56,7 +59,10 @@ export async function startResolve(ctx: EngineCtx, turn: Turn, parsed: ParsedCom
   const no = parsed.no as number;
   const t = await getTicket(turn.bot.id, no);
   const user = turn.msg.from.userid;
-  const mayResolve = t && WORKING.includes(t.status) && (t.assignee?.userid === user || roleOf(turn.bot, user) === 'lead');
+  const role = roleOf(turn.bot, user);
+  // An unclaimed ticket nobody has may be claimed and resolved in one step by whoever fixed it.
+  const unclaimed = t?.status === 'open' && !t.assignee && role !== 'reporter';
+  const mayResolve = t && (unclaimed || (WORKING.includes(t.status) && (t.assignee?.userid === user || role === 'lead')));
   if (!mayResolve) return runCommand(ctx, turn, parsed);
   const flow = ctx.flows.form('resolve');
   const state = emptyState();
@@ -66,7 +72,7 @@ export async function startResolve(ctx: EngineCtx, turn: Turn, parsed: ParsedCom
   return (await askNext(ctx, turn, null, flow, state, no)) ?? finishResolve(ctx, turn, no, state);
 }
 
-function finishResolve(ctx: EngineCtx, turn: Turn, no: number, state: FormState): Promise<string> {
+function finishResolve(ctx: EngineCtx, turn: Turn, no: number, state: FormState): Promise<ChatContent> {
   return runCommand(ctx, turn, { verb: '解决', no, rest: `原因:${state.values.cause} 处理:${state.values.action}` });
 }
 
@@ -95,6 +101,21 @@ export async function startConfirm(ctx: EngineCtx, bot: BotConfig, t: TicketDoc)
 export async function continueDialog(ctx: EngineCtx, turn: Turn, conv: ConversationDoc, text: string): Promise<Answer> {
   const flow = ctx.flows.form(conv.flow);
   const no = conv.context.no as number;
+  if (conv.flow === 'confirm') {
+    // The ticket may have moved on since the question (another reporter reopened it, a lead closed it).
+    const t = await getTicket(turn.bot.id, no);
+    if (t?.status !== 'resolved') {
+      if (!(await endConversation(conv, 'done', turn.now))) return null;
+      return t ? confirmNoLonger(t) : null;
+    }
+    // A natural answer with a rating ("5分 谢谢刘工", "好了 谢谢 5分", "满意", "还行 3分 太慢了") settles it at once.
+    const a = readConfirmation(text);
+    const answersRating = conv.form.pending === 'rating' || a.outcome === 'confirmed';
+    if (answersRating && a.outcome !== 'rejected' && a.rating !== null) {
+      if (!(await endConversation(conv, 'done', turn.now))) return null;
+      return runCommand(ctx, turn, { verb: '确认', no, rest: [a.rating, a.comment].filter(Boolean).join(' ') });
+    }
+  }
   const { state, outcome } = applyAnswer(flow, conv.form, text, turn.bot);
   if (outcome.kind === 'retry') {
     const asked = markAsked(state, outcome.slot);
@@ -123,7 +144,15 @@ export function dialogText(conv: ConversationDoc, parsed: ParsedCommand): string
   return [parsed.verb, no, parsed.rest].filter((x) => x !== null && x !== '').join(' ');
 }
 
-export function dialogEndText(flow: FormFlow, conv: ConversationDoc, kind: 'cancelled' | 'expired'): string {
+/**
+ * What a resolve or confirm conversation says when it ends unanswered. A confirm question whose ticket is no
+ * longer waiting (closed by a 确认 elsewhere, reopened, auto-closed) ends silently: never "还在等您确认" then.
+ */
+export async function dialogEndText(flow: FormFlow, conv: ConversationDoc, kind: 'cancelled' | 'expired'): Promise<string> {
+  if (conv.flow === 'confirm' && conv.context.no) {
+    const t = await getTicket(conv.bot, conv.context.no as number);
+    if (t?.status !== 'resolved') return '';
+  }
   return fill(flow.texts[kind], { no: conv.context.no ?? null, title: flow.title });
 }
 

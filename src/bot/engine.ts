@@ -4,8 +4,8 @@ import { supplementTicket } from '../tickets/commands/index.js';
 import { getTicket, ticketsOf } from '../tickets/queries.js';
 import { ACTIVE, type TicketDoc } from '../tickets/types.js';
 import type { TriageResult } from '../triage/engine.js';
-import type { InboundMessage, OutboundContent } from '../wecom/types.js';
-import { claimedCard, CLAIM_KEY } from './cards.js';
+import type { InboundMessage } from '../wecom/types.js';
+import { claimedCard, CLAIM_KEY } from './presenters/cards.js';
 import { continueChecklist } from './checklist.js';
 import { type Answer, chatIdOf, type EngineCtx, ticketCtx, type Turn } from './context.js';
 import {
@@ -22,7 +22,11 @@ import { readAnswer, slotOf } from './forms.js';
 import { parseCommand, type ParsedCommand } from './grammar.js';
 import { parseRepair } from './commands/ticket-actions.js';
 import { continueReport, reportEndText, startReport } from './report.js';
-import { GREETING_GROUP, GREETING_SINGLE, THANKS, fill } from './texts.js';
+import { fill, GREETING_GROUP, GREETING_SINGLE, THANKS } from './presenters/chat.js';
+import { addressed, contentText, joinContent, mapContent } from './presenters/content.js';
+import { maskIdentifiers } from './presenters/mask.js';
+import { addressName, staffPhones } from './presenters/people.js';
+import { short } from './presenters/words.js';
 
 export type EngineDeps = EngineCtx;
 
@@ -40,17 +44,6 @@ export interface BotEngine {
 /** Words that end a pending conversation besides the 取消 command. */
 const CANCEL_WORDS = new Set(['取消', '算了', '不用了', '不报了', '撤销']);
 const THANKS_RE = /^(谢谢|多谢|感谢|辛苦了?|好的|收到|ok|嗯|👍)/i;
-
-/** Bold, headings, links, quotes, colour: what command answers (进度, 日报, 月报 …) are written with. */
-const MARKDOWN_RE = /\*\*[^*\n]+\*\*|^#{1,6}\s|^>\s|\[[^\]\n]+\]\([^)\s]+\)|<font\s/m;
-
-/**
- * Markdown answers go out as markdown: as text, the app 1:1 chat would show the `**` raw (the smart bot's
- * response_url renders both the same). Plain answers stay text, so an `*` or `_` someone typed is not restyled.
- */
-export function replyContent(text: string): OutboundContent {
-  return MARKDOWN_RE.test(text) ? { type: 'markdown', markdown: text } : { type: 'text', text };
-}
 
 /**
  * The conversation engine: turns each inbound message into at most one reply. Order matters:
@@ -72,17 +65,26 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
     let expiredNote = '';
     if (conv && conv.expiresAt <= turn.now) {
       // The user came back after the idle time: the old question is void; tell them once (the job may have).
-      if (await expireOne(conv, turn.now)) expiredNote = endText(conv, 'expired');
+      if (await expireOne(conv, turn.now)) expiredNote = await endText(conv, 'expired');
       conv = null;
     }
     let answer: Answer;
     if (msg.type === 'event') answer = onEvent(turn);
     else if (msg.type === 'image') answer = await onImage(turn, conv);
     else answer = await onText(turn, conv, msg.text.trim());
-    const text = [expiredNote, answer].filter(Boolean).join('\n');
-    if (!text) return;
+    const joined = joinContent([expiredNote, answer]);
+    if (!joined) return;
+    // In a group the answer says whom it is for, and carries no patient identifiers (the whole group reads it);
+    // a 1:1 chat needs neither.
+    const content =
+      msg.chatType === 'group'
+        ? addressed(
+            addressName(bot, msg.from),
+            mapContent(joined, (s) => maskIdentifiers(s, staffPhones(bot))),
+          )
+        : joined;
     try {
-      await ctx.messenger.reply(msg, replyContent(text), { idempotencyKey: `reply:${msg.id}` });
+      await ctx.messenger.reply(msg, content, { idempotencyKey: `reply:${msg.id}` });
     } catch (e) {
       // The work is done (maybe a ticket opened): a retry of the whole message would do it twice.
       log.error({ bot: bot.id, inboxId: msg.id, err: (e as Error).message }, 'reply could not be queued');
@@ -183,7 +185,7 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
     return r.ok ? `图片已附到 #${no}。` : r.message;
   }
 
-  function endText(conv: ConversationDoc, kind: 'cancelled' | 'expired'): string {
+  async function endText(conv: ConversationDoc, kind: 'cancelled' | 'expired'): Promise<string> {
     const flow = ctx.flows.get(conv.flow);
     if (!flow) return '';
     if (flow.kind === 'checklist') return fill(flow.texts[kind], { title: flow.title });
@@ -203,7 +205,7 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
     );
     const t = await getTicket(bot.id, no);
     if (!t) return null;
-    const note = t.assignee ? `已由 ${t.assignee.name} 接单` : r.reply.replace(/[*✅]/g, '').trim().slice(0, 40);
+    const note = t.assignee ? `已由 ${t.assignee.name} 接单` : short(contentText(r.reply).replace(/[*✅]/g, ''), 40);
     log.info({ bot: bot.id, no, claimed: Boolean(t.assignee) }, 'claim button');
     return claimedCard(bot, t, msg.event?.taskId ?? `tk_${bot.id}_${no}`, note);
   }
@@ -214,7 +216,7 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
       const expired = await expireOne(conv, now);
       if (!expired) continue;
       count++;
-      const text = endText(conv, 'expired');
+      const text = await endText(conv, 'expired');
       if (!text) continue;
       try {
         await ctx.messenger.toUsers(

@@ -15,7 +15,7 @@ import type { Flows } from './flows/types.js';
 import { createNotifier } from './notifier.js';
 import { IncidentLock } from './incident-lock.js';
 import { createIncidentProcessor } from './incidents.js';
-import { repeatedReportReply } from './texts.js';
+import { repeatedReportReply } from './presenters/chat.js';
 import { Ticket } from '../tickets/model.js';
 
 export const EXPIRE_JOB = 'conversations:expire';

@@ -1,5 +1,6 @@
 import type { BotConfig } from '../config/bots.js';
 import type { ChoiceOption, FormFlow, SlotDef } from './flows/types.js';
+import { clipPoints } from './presenters/words.js';
 
 /** What a form conversation has collected so far (stored on the conversation document). */
 export interface FormState {
@@ -198,8 +199,7 @@ export function markAsked(state: FormState, slot: SlotDef): FormState {
   return { ...state, pending: slot.name, asks: { ...state.asks, [slot.name]: (state.asks[slot.name] ?? 0) + 1 } };
 }
 
-/** Cuts at a character boundary (never inside a surrogate pair). */
+/** Cuts at a character boundary (never inside a surrogate pair or an emoji sequence): `max` code points. */
 export function clip(s: string, max: number): string {
-  const chars = [...s];
-  return chars.length <= max ? s : chars.slice(0, max).join('');
+  return clipPoints(s, max);
 }

@@ -1,6 +1,9 @@
 /**
  * The chat command grammar shared by triage (to tell commands from reports) and the command handlers.
- * "接单 12", "接单#12", "@维保助手 进展 12号 已重启服务", "确认 12 5", "值班 lis", "月报 2026-11".
+ * "接单 12", "接单#12", "@维保助手 进展 12号 已重启服务", "确认 12 5", "值班 lis", "月报 2026-11", and the ways
+ * engineers actually type: "接6", "接单6", "6号接单", "9号到场", "到场 9号", full-width "接单 ２", "进度 ＃２".
+ * Parsing reads normalised text (full-width digits and ＃ become ASCII; WeCom's U+2005 and ideographic spaces
+ * become spaces); the rest of the line is kept as written.
  */
 export const VERBS = [
   '接单',
@@ -12,9 +15,11 @@ export const VERBS = [
   '挂起',
   '恢复',
   '改级',
+  '改系统',
   '确认',
   '未解决',
   '取消',
+  '撤销',
   '进度',
   '我的工单',
   '待接单',
@@ -40,19 +45,37 @@ export interface ParsedCommand {
 
 /** Longest verbs first so "未解决" is not read as "解决". */
 const byLength = [...VERBS].sort((a, b) => b.length - a.length);
-const NUMBER = /^[#＃]?\s*(\d{1,9})\s*号?/;
+const NUMBER = /^#?\s*(\d{1,9})\s*号?/;
+/** Short forms that count only directly before a number: "接6", "接 6". */
+const SHORT_VERBS: Array<[RegExp, Verb]> = [[/^接\s*(?=#?\d{1,9}\s*号?(?:\s|$))/, '接单']];
+/** Whole questions that mean a verb: "今天谁值班", "现在谁值班？", "谁值班 lis". */
+const PHRASES: Array<[RegExp, Verb]> = [[/^(?:今天|今日|现在|当前|今晚|本周|这周)?(?:是)?谁(?:在)?值班[?？吗呢]*/, '值班']];
 
-/** Removes @mentions, normalises full-width spaces and punctuation around the command. */
+/**
+ * Normalises a chat line for parsing: full-width digits, ＃ and ／ become ASCII (not the whole NFKC, which would
+ * also turn the Chinese commas of a note into ASCII ones: the rest of the line is kept as written), WeCom's
+ * U+2005 and ideographic spaces become spaces, and the mentions WeCom inserted at the start or the end
+ * ("@维保助手 接单 2", "接单 2 @维保助手") are removed. An `@` inside the text is kept: "support@vendor.com" is an
+ * address, not a mention.
+ */
 export function normalizeChat(text: string): string {
   return text
-    .replace(/@\S+/g, ' ')
-    .replace(/[\u3000\s]+/g, ' ')
+    .replace(/[０-９＃／]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\u2005\u00a0\u3000\s]+/g, ' ')
+    .trim()
+    .replace(/^(?:@\S+\s+)+/, '')
+    .replace(/^@\S+$/, '')
+    .replace(/(?:\s+@\S+)+$/, '')
     .trim();
 }
 
 /** Parses a command at the start of a message; anything else (a report, small talk) returns null. */
 export function parseCommand(text: string): ParsedCommand | null {
-  const line = normalizeChat(text).replace(/^[/／]/, '');
+  let line = normalizeChat(text).replace(/^\//, '');
+  for (const [re, verb] of PHRASES) if (re.test(line)) line = line.replace(re, `${verb} `).trim();
+  for (const [re, verb] of SHORT_VERBS) if (re.test(line)) line = line.replace(re, `${verb} `);
+  const numberFirst = numberFirstCommand(line);
+  if (numberFirst) return numberFirst;
   const verb = byLength.find((v) => line.startsWith(v));
   if (!verb) return null;
   let rest = line.slice(verb.length).replace(/^[\s:：,，]+/, '');
@@ -66,6 +89,21 @@ export function parseCommand(text: string): ParsedCommand | null {
     return null;
   }
   return { verb, no, rest: rest.trim() };
+}
+
+/**
+ * "6号接单", "#9 到场", "9号到场 已到检验科": the number first, then a verb that acts on one ticket, then the end
+ * of the line or a space. "3号手术间电脑打不开" is not one (no verb after the number).
+ */
+function numberFirstCommand(line: string): ParsedCommand | null {
+  const m = /^#?(\d{1,9})\s*号?\s*/.exec(line);
+  if (!m) return null;
+  const after = line.slice(m[0].length);
+  const verb = byLength.find((v) => NEEDS_NUMBER.has(v) && after.startsWith(v));
+  if (!verb) return null;
+  const rest = after.slice(verb.length);
+  if (rest && !/^[\s:：,，]/.test(rest)) return null;
+  return { verb, no: Number(m[1]), rest: rest.replace(/^[\s:：,，]+/, '').trim() };
 }
 
 /** Verbs that act on one ticket: without a number only a bare verb counts (the bot then asks which ticket). */

@@ -3,12 +3,12 @@ import { log } from '../log.js';
 import { personName, whoIsOnDuty } from '../roster/roster.js';
 import type { SupplementFields } from '../tickets/commands/index.js';
 import type { TicketEventNotice } from '../tickets/events.js';
-import { systemName } from '../tickets/labels.js';
 import type { TicketDoc, TicketEventRecord } from '../tickets/types.js';
 import type { Messenger, OutboundContent } from '../wecom/types.js';
-import { claimCard, taskIdOf } from './cards.js';
-import { noticesFor } from './commands/notices.js';
-import { shortName, ticketHead, ticketSummary } from './texts.js';
+import { claimCard, taskIdOf } from './presenters/cards.js';
+import { newTicketGroupNote } from './presenters/escalation.js';
+import { noticesFor, resolvedAsk } from './presenters/notices.js';
+import { systemName, systemShort as shortName } from './presenters/words.js';
 
 /**
  * Who is pinged for a new ticket: the on-duty primary for the system; `other` (hardware, network, printers)
@@ -32,7 +32,7 @@ const keyOf = (e: TicketEventRecord, to: string) => `ticket:${e.bot}:${e.no}:${e
 /**
  * Turns committed ticket events into messages, for every path that changes a ticket (chat, card button,
  * flows, jobs): the new ticket to whoever must act (card + group mention), and each step to the reporter,
- * everyone who reported the same fault and the assignee, once each (texts from commands/notices.ts).
+ * everyone who reported the same fault and the assignee, once each (texts from presenters/notices.ts).
  */
 export function createNotifier(deps: NotifierDeps) {
   async function send(bot: BotConfig, e: TicketEventRecord, to: string[], content: OutboundContent): Promise<void> {
@@ -44,9 +44,7 @@ export function createNotifier(deps: NotifierDeps) {
     const card = claimCard(bot, t, taskIdOf(bot.id, t.no, e.seq));
     await deps.messenger.toUsers(bot.id, [to], { type: 'card', card }, { idempotencyKey: keyOf(e, to) });
     if (!bot.wecom.webhookKey) return;
-    const lines = ticketSummary(bot, t);
-    const md = [`${headline ?? '新报修'} <@${to}>`, ...lines, `回复「接单 ${t.no}」或点卡片上的接单。`].join('\n');
-    await deps.messenger.toGroup(bot.id, { type: 'markdown', markdown: md }, { idempotencyKey: keyOf(e, 'group') });
+    await deps.messenger.toGroup(bot.id, newTicketGroupNote(bot, t, to, headline), { idempotencyKey: keyOf(e, 'group') });
   }
 
   /**
@@ -127,16 +125,11 @@ export function createNotifier(deps: NotifierDeps) {
   }
 
   async function onResolved(bot: BotConfig, t: TicketDoc, e: TicketEventRecord): Promise<void> {
-    const repair = t.repair ? `原因：${t.repair.cause}；处理：${t.repair.action}` : '';
     const asked = deps.askToConfirm ? await deps.askToConfirm(bot, t) : false;
-    const question = asked
-      ? `问题解决了吗？回复编号：\n1 已解决  2 未解决`
-      : `解决了请回复「确认 ${t.no}」（可加 1–5 分），没解决请回复「未解决 ${t.no} 原因」。`;
-    const head = `${ticketHead(bot, t)} 已处理完毕。${repair}`;
     await deps.messenger.toUsers(
       bot.id,
       [t.reporter.userid],
-      { type: 'text', text: `${head}\n${question}` },
+      { type: 'text', text: resolvedAsk(bot, t, asked) },
       { idempotencyKey: keyOf(e, t.reporter.userid) },
     );
     for (const n of noticesFor(bot, t, e)) {

@@ -10,7 +10,8 @@ import type { FormFlow, LevelRequirement } from './flows/types.js';
 import { applyAnswer, clip, emptyState, extractSlots, type FormState, markAsked, nextSlot, optionsOf, promptFor, slotOf } from './forms.js';
 import { firstResponder } from './notifier.js';
 import { openReport } from './incidents.js';
-import { alongsideNote, alsoOpenedReply, createdReply, fill, linkedReply, referredReply } from './texts.js';
+import { fill } from './presenters/chat.js';
+import { alongsideNote, alsoOpenedReply, createdReply, linkedReply, referredReply } from './presenters/ticket.js';
 
 const FLOW = 'report';
 
@@ -228,7 +229,15 @@ async function openOthers(ctx: EngineCtx, turn: Turn, flow: FormFlow, state: For
   for (const [i, o] of others.entries()) {
     const s: FormState = { ...state, values: { ...state.values, system: o.system } };
     const opened = await openTicket(ctx, turn, flow, s, { ...context, level: o.level, reason: o.reason, attachments: [], part: i + 2 });
-    if (opened.kind !== 'failed') lines.push(alsoOpenedReply(turn.bot, opened.ticket, opened.kind === 'merged'));
+    if (opened.kind !== 'failed')
+      lines.push(
+        alsoOpenedReply(
+          turn.bot,
+          opened.ticket,
+          opened.kind === 'merged',
+          firstResponder(turn.bot, opened.ticket.system, opened.ticket.createdAt),
+        ),
+      );
   }
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@
 import type { BotConfig } from '../config/bots.js';
 import { inspectionSummary } from '../inspections/summary.js';
 import { local } from '../time.js';
-import { buildDigest, type Digest } from './digest.js';
+import { buildDigest, type Digest } from '../bot/presenters/digest.js';
 import { loadCreatedBetween, loadForDigest } from './load.js';
 import { monthRange } from './month.js';
 import { buildSlaReport, type SlaReport } from './sla-report.js';
@@ -60,12 +60,15 @@ export async function recordsCsv(bot: BotConfig, month: string, now: Date, direc
   return buildRecordsCsv((await recordPack(bot, month, now, directory)).rows);
 }
 
-/** The digest sent at `now`: the previous local day and the state now. */
-export async function dailyDigest(bot: BotConfig, now: Date, limit?: number): Promise<Digest> {
+/**
+ * The digest at `now`: the previous local day and the state now; `onDemand` (日报 in chat) also covers today
+ * so far and is headed with today's date.
+ */
+export async function dailyDigest(bot: BotConfig, now: Date, limit?: number, onDemand = false): Promise<Digest> {
   const end = local(now).startOf('day').toDate();
   const start = local(now).startOf('day').subtract(1, 'day').toDate();
   const records = await loadForDigest(bot.id, start, now);
-  return buildDigest({ bot, start, end, now, records }, limit);
+  return buildDigest({ bot, start, end, now, records, onDemand }, limit);
 }
 
 /** The month before `now` ("YYYY-MM"), what 月报 means without an argument. */

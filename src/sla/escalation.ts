@@ -19,7 +19,7 @@ import { Ticket } from '../tickets/model.js';
 import { ACTIVE, refuse, type TicketDoc } from '../tickets/types.js';
 import type { OutboundContent } from '../wecom/types.js';
 import type { TargetName } from './config.js';
-import { breachNotice, reminder, withMentions } from './messages.js';
+import { breachNotice, reminder, withMentions } from '../bot/presenters/escalation.js';
 import { type PlannedStep, planSteps, type Recipient, type Target } from './policy.js';
 
 /** The sending side escalation needs; the WeCom Messenger satisfies it. */

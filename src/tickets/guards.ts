@@ -1,6 +1,7 @@
 /** Role and status checks shared by the commands; each returns a polite refusal or null. */
 import type { BotConfig } from '../config/bots.js';
 import { personName, roleOf } from '../roster/roster.js';
+import { clipPoints } from '../bot/presenters/words.js';
 import { STATUS_WORDS } from './labels.js';
 import { type PersonRef, type Refusal, refuse, type TicketDoc, type TicketStatus } from './types.js';
 
@@ -49,10 +50,12 @@ export function requireText(text: string | undefined | null, code: string, messa
   return text?.trim() ? null : refuse(code, message);
 }
 
-/** Keeps stored free text bounded (a chat message is at most 2048 bytes anyway). */
+/**
+ * Keeps stored free text bounded (a chat message is at most 2048 bytes anyway): at most `max` code points, cut
+ * between characters, so an emoji at the limit is kept or dropped whole, never cut into U+FFFD.
+ */
 export function clip(text: string, max = 1000): string {
-  const t = text.trim();
-  return t.length > max ? t.slice(0, max) : t;
+  return clipPoints(text.trim(), max);
 }
 
 /** The first refusal among checks run in order. */

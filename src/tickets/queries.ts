@@ -101,11 +101,11 @@ export async function ticketsOf(bot: string, userid: string, limit = 10): Promis
   return [...active, ...done];
 }
 
-/** Unclaimed tickets, most urgent (lowest level number) and oldest first. */
+/** Unclaimed tickets, most urgent (lowest level number) first, then the earliest response deadline. */
 export async function unclaimedTickets(bot: string, limit = 20): Promise<{ items: TicketDoc[]; total: number }> {
   const query: QueryFilter<TicketDoc> = { bot, status: 'open' };
   const [items, total] = await Promise.all([
-    Ticket.find(query, { pending: 0 }).sort({ level: 1, no: 1 }).limit(limit).lean<TicketDoc[]>(),
+    Ticket.find(query, { pending: 0 }).sort({ level: 1, 'sla.response.dueAt': 1, no: 1 }).limit(limit).lean<TicketDoc[]>(),
     Ticket.countDocuments(query),
   ]);
   return { items, total };
@@ -119,4 +119,37 @@ export async function referralsOf(bot: string, from: Date, to: Date): Promise<Ti
   return Ticket.find({ bot, status: 'referred', createdAt: { $gte: from, $lt: to } }, { pending: 0 })
     .sort({ createdAt: 1 })
     .lean<TicketDoc[]>();
+}
+
+/** The deadline a ticket is working against now: response while open, on-site while dispatched, else resolve. */
+export function runningDueAt(t: TicketDoc): Date | null {
+  if (t.status === 'open') return t.sla.response.dueAt;
+  if (t.status === 'onsite_dispatched' && t.sla.onsite) return t.sla.onsite.dueAt;
+  if (t.status === 'resolved' || t.status === 'paused') return null;
+  return t.sla.resolve.dueAt;
+}
+
+/** Level first (一级 before 四级), then the running deadline (none last), then the number. */
+export function byLevelThenDeadline(a: TicketDoc, b: TicketDoc): number {
+  const due = (t: TicketDoc) => runningDueAt(t)?.getTime() ?? Number.MAX_SAFE_INTEGER;
+  return a.level - b.level || due(a) - due(b) || a.no - b.no;
+}
+
+/**
+ * 我的工单: the unfinished tickets (open … resolved, never closed or cancelled) a person reported, subscribed
+ * to or is assigned, by level then running deadline; `total` counts them all, `items` holds at most `limit`.
+ */
+export async function unfinishedTicketsOf(bot: string, userid: string, limit = 10): Promise<{ items: TicketDoc[]; total: number }> {
+  // An incident is listed to whoever works it; its reporters see their own linked reports instead.
+  const mine: Record<string, unknown> = {
+    bot,
+    $or: [
+      { 'reporter.userid': userid, kind: { $ne: 'incident' } },
+      { 'assignee.userid': userid },
+      { 'subscribers.userid': userid, kind: { $ne: 'incident' } },
+    ],
+  };
+  const all = await Ticket.find({ ...mine, status: { $in: [...ACTIVE, 'resolved', 'linked'] } }, { pending: 0 }).lean<TicketDoc[]>();
+  all.sort(byLevelThenDeadline);
+  return { items: all.slice(0, limit), total: all.length };
 }

@@ -13,9 +13,10 @@ beforeEach(() => h.clock.advance(2 * 3600_000));
 describe('reporting a fault in the group', () => {
   it('a complete report in one line opens the ticket at once and tells who was notified', async () => {
     const reply = await h.say('nurse_a', 'LIS报告打印不出来，急，检验科，分机8823');
-    expect(reply).toMatch(/^已登记 #\d+【二级\/严重】检验系统\(LIS\)/);
-    expect(reply).toContain('响应时限 11-18 13:00 前'); // level 2: 1 h after 12:00
-    expect(reply).toContain('已通知 刘洋（13800000002）');
+    // The reporter is addressed and told in plain words who is coming by when; no triage reason, no level terms.
+    expect(reply).toMatch(/^@nurse_a 已登记 #\d+（检验系统\(LIS\)·LIS报告打印不出来/);
+    expect(reply).toContain('刘洋 工程师（13800000002）会在 13:00 前联系您。'); // level 2: 1 h after 12:00
+    expect(reply).not.toContain('判定依据');
     const t = await h.ticket(noIn(reply));
     expect(t).toMatchObject({
       level: 2,
@@ -36,7 +37,7 @@ describe('reporting a fault in the group', () => {
     const q2 = await h.say('nurse_b', '1');
     expect(q2).toContain('哪个科室');
     const done = await h.say('nurse_b', '门诊收费处');
-    expect(done).toMatch(/已登记 #\d+【二级\/严重】HIS/);
+    expect(done).toMatch(/^@nurse_b 已登记 #\d+（HIS·/);
     expect(done).toContain('张伟');
     const t = await h.ticket(noIn(done));
     expect(t).toMatchObject({ system: 'his', reporter: { department: '门诊收费处' }, title: '系统报错，保存不了' });
@@ -53,7 +54,7 @@ describe('reporting a fault in the group', () => {
   it('取消 ends the conversation: no ticket, and a later answer is not taken for it', async () => {
     const before = (await h.tickets()).total;
     await h.say('nurse_d', '系统报错，保存不了');
-    expect(await h.say('nurse_d', '取消')).toBe('好的，本次报修已取消。');
+    expect(await h.say('nurse_d', '取消')).toBe('@nurse_d 好的，本次报修已取消。');
     const later = await h.say('nurse_d', '1');
     expect(later).not.toMatch(/已登记|科室/);
     expect((await h.tickets()).total).toBe(before);
@@ -69,8 +70,8 @@ describe('reporting a fault in the group', () => {
 
   it('level 1 never waits: the ticket opens first, missing details are asked afterwards and patched in', async () => {
     const reply = await h.say('nurse_f', '急诊挂号打不开，病人在等');
-    expect(reply).toMatch(/^已登记 #\d+【一级\/紧急】HIS/);
-    expect(reply).toContain('响应时限'); // 30 min
+    expect(reply).toMatch(/^@nurse_f 已登记 #\d+（HIS·/);
+    expect(reply).toContain('张伟 工程师（13800000001）会在 '); // 30 min
     expect(reply).toContain('方便留个电话或分机吗');
     const no = noIn(reply);
     expect((await h.ticket(no)).status).toBe('open');
@@ -83,7 +84,7 @@ describe('reporting a fault in the group', () => {
 
   it('level 1 without a system opens at once and the system answered later re-routes the ping', async () => {
     const reply = await h.say('nurse_g', '全院都登不进去了！！');
-    expect(reply).toMatch(/^已登记 #\d+【一级\/紧急】/);
+    expect(reply).toMatch(/^@nurse_g 已登记 #\d+（/);
     expect(reply).toContain('请问是哪个系统');
     const no = noIn(reply);
     await h.say('nurse_g', '1');
@@ -104,8 +105,8 @@ describe('several faults and status questions (issue #15)', () => {
   it('opens a ticket for each fault of one message, so the second is not silently dropped', async () => {
     const before = (await h.tickets()).total;
     const reply = await h.say('nurse_m', 'LIS打不开，另外叫号也没声音，检验科');
-    expect(reply).toMatch(/^已登记 #\d+【二级\/严重】检验系统\(LIS\)/);
-    const also = /另外的排队叫号问题也已登记：#(\d+)【二级\/严重】排队叫号/.exec(reply ?? '');
+    expect(reply).toMatch(/^@nurse_m 已登记 #\d+（检验系统\(LIS\)·/);
+    const also = /另外的排队叫号问题也已登记：#(\d+)（排队叫号·.*）。\S+ 工程师（\d+）会在 /.exec(reply ?? '');
     expect(also, reply ?? '').not.toBeNull();
     expect((await h.tickets()).total).toBe(before + 2);
     const first = await h.ticket(noIn(reply));
@@ -119,7 +120,7 @@ describe('several faults and status questions (issue #15)', () => {
     const no = noIn(opened);
     const before = (await h.tickets()).total;
     const reply = await h.say('nurse_n', '上次报的那个修好了吗');
-    expect(reply).toContain('你的工单');
+    expect(reply).toContain('您的未结工单');
     expect(reply).toContain(`#${no}`);
     expect((await h.tickets()).total).toBe(before);
     expect(await h.say('nurse_n', `${no}号单子什么时候能修好`)).toContain(`#${no}`);
@@ -159,7 +160,9 @@ describe('engineers', () => {
     const reply = await h.say('zhangwei', `接单 ${no}`);
     expect(reply).toContain(`已接单 **#${no}**`);
     await h.settle();
-    expect(h.dms('nurse_k').some((m) => m.text?.includes(`#${no} 已由 张伟 接单`))).toBe(true);
+    expect(
+      h.dms('nurse_k').some((m) => m.text?.includes(`#${no} 电子病历(EMR) 病历模板显示不对，心内科：张伟（13800000001） 已接单`)),
+    ).toBe(true);
     expect((await h.ticket(no)).assignee).toEqual({ userid: 'zhangwei', name: '张伟' });
   });
 
@@ -200,7 +203,7 @@ describe('engineers', () => {
     expect(await h.say('liuyang', '打印机驱动被更新')).toContain('做了什么处理');
     expect(await h.say('liuyang', '回退驱动并重新配置条码模板')).toContain(`**#${no}** 已解决`);
     await h.settle();
-    const ask = h.dms('nurse_m').find((m) => m.text?.includes('已处理完毕'))?.text;
+    const ask = h.dms('nurse_m').find((m) => m.text?.startsWith(`#${no} 检验系统(LIS) `) && m.text.includes(' 已处理好。'))?.text;
     expect(ask).toContain('原因：打印机驱动被更新');
     expect(ask).toContain('1 已解决  2 未解决');
     expect((await h.sayApp('nurse_m', '1')).join()).toContain('请为本次服务打分');

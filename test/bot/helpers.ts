@@ -150,7 +150,10 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
     },
     async stop() {
       await service.stop();
-      if (ownSim) await sim.stop();
+      if (ownSim) {
+        await sim.stop();
+        assertNoReplacementChar(sim);
+      }
     },
   };
 }
@@ -167,4 +170,13 @@ export function noIn(text: string | null | undefined): number {
   const m = /#(\d+)/.exec(text ?? '');
   if (!m) throw new Error(`no ticket number in: ${text}`);
   return Number(m[1]);
+}
+
+/**
+ * Acceptance (issue #16): no reply the test suite makes the bot send contains U+FFFD (text cut inside a
+ * character). Every harness checks everything its simulator received when it stops.
+ */
+export function assertNoReplacementChar(sim: WecomSimulator): void {
+  const bad = sim.received().filter((r) => JSON.stringify(r.body ?? null).includes('\ufffd'));
+  if (bad.length) throw new Error(`U+FFFD in ${bad.length} message(s) sent to WeCom, first: ${JSON.stringify(bad[0].body).slice(0, 300)}`);
 }

@@ -44,9 +44,9 @@ describe('outage reports arriving together', () => {
     expect(inc.title).toBe('HIS 多科室无法登录（20 人/10 科室报告）');
 
     const replies = h.sim.received('response_url').map((r) => (r.body as { markdown: { content: string } }).markdown.content);
-    const opened = replies.filter((r) => r.startsWith('已登记 #'));
-    const joined = replies.filter((r) => r.startsWith(`已知悉，并入 #${inc.no}`) || r.startsWith(`已登记故障事件 #${inc.no}`));
-    expect(replies.filter((r) => r.startsWith('已登记故障事件'))).toHaveLength(1);
+    const opened = replies.filter((r) => /^@\S+ 已登记 #/.test(r));
+    const joined = replies.filter((r) => r.includes(` 已知悉，并入 #${inc.no}`) || r.includes(` 已登记故障事件 #${inc.no}`));
+    expect(replies.filter((r) => r.includes(' 已登记故障事件'))).toHaveLength(1);
     expect(opened.length + joined.length).toBe(20);
     // Only reports answered before the threshold was reached were paged on their own (2 at the demo's 3 reporters).
     expect(opened.length).toBeLessThanOrEqual(2);
@@ -63,14 +63,17 @@ describe('outage reports arriving together', () => {
     // Progress reaches every reporter once.
     await h.say('zhangwei', `接单 ${inc.no}`);
     await h.settle();
-    for (let i = 0; i < 20; i++) expect(h.dms(`nurse${i}`).filter((m) => m.text?.includes(`#${inc.no} 已由 张伟 接单`))).toHaveLength(1);
+    for (let i = 0; i < 20; i++)
+      expect(
+        h.dms(`nurse${i}`).filter((m) => m.text?.startsWith(`#${inc.no} `) && m.text.includes('：张伟（13800000001） 已接单')),
+      ).toHaveLength(1);
   }, 90_000);
 
   it('after the incident is resolved, the next report opens a new ticket', async () => {
     const inc = (await h.tickets()).items.find((t) => t.kind === 'incident')!.no;
     await h.say('zhangwei', `解决 ${inc} 原因:数据库连接池耗尽 处理:重启应用服务器`);
     const reply = await h.say('nurse_late', 'HIS登不进去了，急诊科');
-    expect(reply).toMatch(/^已登记 #\d+/);
+    expect(reply).toMatch(/^@\S+ 已登记 #\d+/);
     expect(noIn(reply)).not.toBe(inc);
     expect((await h.ticket(noIn(reply))).parentNo).toBeNull();
   });

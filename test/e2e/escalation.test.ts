@@ -106,7 +106,7 @@ async function pendingJobs(no: number): Promise<string[]> {
 
 async function report(h: BotHarness, from: string, text: string): Promise<number> {
   const reply = await h.say(from, text);
-  expect(reply).toMatch(/^已登记 #\d+/);
+  expect(reply).toMatch(/^@\S+ 已登记 #\d+/);
   return noIn(reply);
 }
 

@@ -53,8 +53,8 @@ describe('outage: one bed, one user and a different symptom stay apart; the outa
       h.clock.advance(60_000);
       const reply = await h.say(user, text);
       // The first outage report declares the incident; the others join it.
-      if (incident === undefined) expect(reply).toMatch(/^已登记故障事件 #\d+【一级\/紧急】.*已通知 张伟/);
-      else expect(reply).toMatch(/^已知悉，并入 #\d+/);
+      if (incident === undefined) expect(reply).toMatch(/^@\S+ 已登记故障事件 #\d+【一级\/紧急】.*已通知 张伟/);
+      else expect(reply).toMatch(/^@\S+ 已知悉，并入 #\d+/);
       const m = /您的报修记为 #(\d+)/.exec(reply ?? '');
       expect(m).not.toBeNull();
       reports.set(user, Number(m![1]));
@@ -95,7 +95,7 @@ describe('outage: one bed, one user and a different symptom stay apart; the outa
   it('a later one-bed report of the same system stays its own ticket and is told about the incident', async () => {
     h.clock.advance(60_000);
     const reply = await h.say('n_hx', '呼吸科 5床的医嘱HIS里打不开');
-    expect(reply).toMatch(/^已登记 #\d+/);
+    expect(reply).toMatch(/^@\S+ 已登记 #\d+/);
     expect(reply).toContain(`同时 HIS 有 #${incident}`);
     expect((await h.ticket(noIn(reply))).parentNo).toBeNull();
   });
@@ -142,7 +142,7 @@ describe('outage: one bed, one user and a different symptom stay apart; the outa
       expect(t.repair?.cause).toBe('数据库连接池耗尽');
     }
     for (const user of ['n_zy', 'n_jz', 'n_ek', 'n_yk', 'd_mz']) {
-      expect(h.dms(user).filter((m) => m.text?.includes('已处理完毕'))).toHaveLength(1);
+      expect(h.dms(user).filter((m) => m.text?.includes(' 已处理好。'))).toHaveLength(1);
     }
     expect((await h.ticket(incident)).status).toBe('closed');
     // The split-off report was not resolved with it.
@@ -172,7 +172,7 @@ describe('outage: one bed, one user and a different symptom stay apart; the outa
   it('after the incident, the next outage is a new incident', async () => {
     h.clock.advance(60_000);
     const reply = await h.say('n_zy2', 'HIS全部登不上了 整个病区都进不去');
-    expect(reply).toMatch(/^已登记故障事件 #\d+/);
+    expect(reply).toMatch(/^@\S+ 已登记故障事件 #\d+/);
     expect(noIn(reply)).not.toBe(incident);
   });
 
@@ -191,11 +191,11 @@ describe('incident by threshold', () => {
     const first = await h.say('lab1', '检验科 LIS 报告打印不出来');
     h.clock.advance(2 * 60_000);
     const second = await h.say('lab2', '检验科 LIS 报告也打印不出来');
-    expect(first).toMatch(/^已登记/);
-    expect(second).toMatch(/^已登记/);
+    expect(first).toMatch(/^@\S+ 已登记/);
+    expect(second).toMatch(/^@\S+ 已登记/);
     h.clock.advance(2 * 60_000);
     const third = await h.say('er1', '急诊科 LIS报告打印不了');
-    expect(third).toMatch(/^已登记故障事件 #\d+【一级\/紧急】/);
+    expect(third).toMatch(/^@\S+ 已登记故障事件 #\d+【一级\/紧急】/);
     const inc = await h.ticket(noIn(third));
     expect(inc.kind).toBe('incident');
     expect(inc.level).toBe(1);
@@ -211,6 +211,6 @@ describe('incident by threshold', () => {
     const b = await h.say('rad2', '急诊科 PACS 图像很慢');
     h.clock.advance(16 * 60_000);
     const c = await h.say('rad3', '骨科 PACS 图像很卡');
-    for (const r of [a, b, c]) expect(r).toMatch(/^已登记/);
+    for (const r of [a, b, c]) expect(r).toMatch(/^@\S+ 已登记/);
   });
 });

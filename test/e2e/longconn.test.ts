@@ -23,7 +23,7 @@ const types = (t: { events: Array<{ type: string }> }) => t.events.map((e) => e.
 describe('the ticket journey over the long connection', () => {
   it('report → card → 接单 → 解决 → 确认, answered on the socket with each frame’s req_id', async () => {
     const report = await h.say('nurse_a', '@维保助手 LIS报告打印不出来，急，检验科，分机8823');
-    expect(report).toMatch(/^已登记 #\d+/);
+    expect(report).toMatch(/^@nurse_a 已登记 #\d+/);
     const no = noIn(report);
     // The on-duty engineer got the card with its 接单 button (app message, as in callback mode).
     await h.settle();
@@ -44,7 +44,9 @@ describe('the ticket journey over the long connection', () => {
     expect(new Set(frames.map((f) => f.query.req_id)).size).toBe(4);
     expect(h.sim.received('response_url')).toHaveLength(0);
     // The reporter heard about the claim in the app 1:1, once.
-    expect(h.dms('nurse_a').filter((m) => m.text?.includes(`#${no} 已由 刘洋 接单`))).toHaveLength(1);
+    expect(
+      h.dms('nurse_a').filter((m) => m.text?.startsWith(`#${no} 检验系统(LIS) `) && m.text.includes('：刘洋（13800000002） 已接单')),
+    ).toHaveLength(1);
   });
 
   it('someone opening a 1:1 chat with the bot gets the welcome on the socket (aibot_respond_welcome_msg)', async () => {

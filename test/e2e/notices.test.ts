@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noticesFor } from '../../src/bot/commands/notices.js';
+import { noticesFor } from '../../src/bot/presenters/notices.js';
 import { loadBots } from '../../src/config/bots.js';
 import type { TicketDoc, TicketEventRecord } from '../../src/tickets/types.js';
 
@@ -9,6 +9,8 @@ const ticket = {
   reporter: { userid: 'nurse_a', name: 'nurse_a' },
   subscribers: [],
   assignee: null,
+  system: 'pacs',
+  status: 'resolved',
   title: 'PACS影像全院调阅不了',
 } as unknown as TicketDoc;
 const event = (payload: Record<string, unknown>) =>
@@ -17,8 +19,13 @@ const event = (payload: Record<string, unknown>) =>
 describe('reminded events', () => {
   it('the confirmation reminder asks the reporter to confirm', () => {
     expect(noticesFor(bot, ticket, event({ kind: 'confirm', to: ['nurse_a'] }))).toEqual([
-      { userids: ['nurse_a'], text: expect.stringContaining('#3 已解决，等待你的确认') },
+      { userids: ['nurse_a'], text: expect.stringContaining('#3 影像系统(PACS) PACS影像全院调阅不了 已处理好，还在等您确认') },
     ]);
+  });
+
+  it('a closed or reopened ticket is never "还在等您确认"', () => {
+    for (const status of ['closed', 'claimed', 'cancelled'])
+      expect(noticesFor(bot, { ...ticket, status } as TicketDoc, event({ kind: 'confirm', to: ['nurse_a'] }))).toEqual([]);
   });
 
   it('an SLA escalation (also recorded as reminded) is not turned into a "please confirm" for the engineers', () => {

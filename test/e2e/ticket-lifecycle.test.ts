@@ -49,7 +49,7 @@ const dmsSince = (userid: string, from: number) =>
 
 async function report(from: string, text: string): Promise<number> {
   const reply = await h.say(from, text);
-  expect(reply).toMatch(/^已登记 #\d+/);
+  expect(reply).toMatch(/^@\S+ 已登记 #\d+/);
   return noIn(reply);
 }
 
@@ -94,12 +94,12 @@ describe('the whole life of a ticket', () => {
     // The reporter heard about the claim, the arrival, the resolution (once each) and saw the closing once.
     const told = dmsSince('nurse_a', heard);
     const count = (re: RegExp) => told.filter((m) => re.test(m)).length;
-    expect(count(new RegExp(`#${no} 已由 刘洋 接单`))).toBe(1);
-    expect(count(new RegExp(`#${no} 刘洋 已到场`))).toBe(1);
-    expect(count(new RegExp(`#${no}.*已处理完毕`))).toBe(1);
+    expect(count(new RegExp(`^#${no} 检验系统\\(LIS\\) .*：刘洋（13800000002） 已接单，会在 `))).toBe(1);
+    expect(count(new RegExp(`^#${no} .*：刘洋 已到现场`))).toBe(1);
+    expect(count(new RegExp(`^#${no} .* 已处理好。`))).toBe(1);
     expect(count(/已关闭/) + (closing?.match(/已关闭/g)?.length ?? 0)).toBe(1);
     // The engineer hears that the reporter closed it.
-    expect(h.dms('liuyang').filter((m) => m.text?.includes(`#${no} 已确认关闭，评分 5 分`))).toHaveLength(1);
+    expect(h.dms('liuyang').filter((m) => m.text?.startsWith(`#${no} `) && m.text.includes(' 已确认关闭，评分 5 分'))).toHaveLength(1);
   });
 
   it('未解决 reopens to the same engineer (rejected + reopened), then resolve and confirm again', async () => {
@@ -109,7 +109,9 @@ describe('the whole life of a ticket', () => {
     const again = await h.sayApp('nurse_b', `未解决 ${no} 还是报错`);
     expect(again.join()).toContain(`**#${no}** 已重新打开，张伟 会继续处理`);
     await h.settle();
-    expect(h.dms('zhangwei').some((m) => m.text?.includes(`#${no} 报修人反馈未解决：还是报错，已重新打开`))).toBe(true);
+    expect(h.dms('zhangwei').some((m) => m.text?.startsWith(`#${no} `) && m.text.includes(' 报修人反馈未解决：还是报错，已重新打开'))).toBe(
+      true,
+    );
     let t = await h.ticket(no);
     expect(t).toMatchObject({ status: 'claimed', assignee: { userid: 'zhangwei' }, repair: null });
     expect(t.sla.resolve.metAt).toBeNull();
@@ -144,8 +146,8 @@ describe('the whole life of a ticket', () => {
     expect(after.events.at(-1)).toMatchObject({ type: 'resumed', to: 'claimed', pausedMs: 95 * MIN });
     await h.settle();
     const told = h.dms('nurse_c').map((m) => m.text ?? '');
-    expect(told.filter((m) => m.includes(`#${no} 已挂起：等待厂家远程支持`))).toHaveLength(1);
-    expect(told.filter((m) => m.includes(`#${no} 已恢复处理`))).toHaveLength(1);
+    expect(told.filter((m) => m.startsWith(`#${no} `) && m.includes(' 暂时挂起：等待厂家远程支持'))).toHaveLength(1);
+    expect(told.filter((m) => m.startsWith(`#${no} `) && m.includes(' 已恢复处理'))).toHaveLength(1);
   });
 
   it('转派 @liuyang: the new engineer takes over, both engineers and the reporter are told', async () => {
@@ -155,8 +157,10 @@ describe('the whole life of a ticket', () => {
     const reply = await h.say('zhangwei', `@维保助手 转派 ${no} @liuyang 发票打印机归刘洋负责`);
     expect(reply).toContain(`已将 **#${no}** 转派给 刘洋`);
     await h.settle();
-    expect(h.dms('liuyang').filter((m) => m.text?.includes(`#${no} 已转派给你（来自 张伟）`))).toHaveLength(1);
-    expect(h.dms('nurse_d').filter((m) => m.text?.includes(`#${no} 改由 刘洋 处理`))).toHaveLength(1);
+    expect(h.dms('liuyang').filter((m) => m.text?.startsWith(`#${no} `) && m.text.includes(' 已转派给您（来自 张伟）'))).toHaveLength(1);
+    expect(h.dms('nurse_d').filter((m) => m.text?.startsWith(`#${no} `) && m.text.includes(' 改由 刘洋（13800000002） 处理'))).toHaveLength(
+      1,
+    );
     expect(dmsSince('zhangwei', zBefore)).toEqual([]); // he was answered in the chat, not twice
     const t = await h.ticket(no);
     expect(t).toMatchObject({ status: 'claimed', assignee: { userid: 'liuyang', name: '刘洋' } });
@@ -168,7 +172,7 @@ describe('the whole life of a ticket', () => {
       reason: '发票打印机归刘洋负责',
     });
     // The old engineer can no longer work it; the new one can.
-    expect(await h.say('zhangwei', `挂起 ${no} 等厂家`)).toBe(`#${no} 由 刘洋 负责，如需接手请让其「转派 ${no} @你」`);
+    expect(await h.say('zhangwei', `挂起 ${no} 等厂家`)).toBe(`@张伟 #${no} 由 刘洋 负责，如需接手请让其「转派 ${no} @你」`);
     expect(await h.sayApp('liuyang', `派现场 ${no}`)).toEqual([expect.stringContaining(`已派现场 **#${no}**`)]);
   });
 
@@ -178,9 +182,11 @@ describe('the whole life of a ticket', () => {
     const reply = await h.sayApp('wanglei', `转派 ${no} zhaomin 陈静今天休假`);
     expect(reply.join()).toContain(`已将 **#${no}** 转派给 赵敏`);
     await h.settle();
-    expect(h.dms('zhaomin').filter((m) => m.text?.includes(`#${no} 已转派给你（来自 陈静）`))).toHaveLength(1);
-    expect(h.dms('chenjing').filter((m) => m.text?.includes(`#${no} 已由 王磊 转派给 赵敏`))).toHaveLength(1);
-    expect(h.dms('nurse_m').filter((m) => m.text?.includes(`#${no} 改由 赵敏 处理`))).toHaveLength(1);
+    expect(h.dms('zhaomin').filter((m) => m.text?.startsWith(`#${no} `) && m.text.includes(' 已转派给您（来自 陈静）'))).toHaveLength(1);
+    expect(h.dms('chenjing').filter((m) => m.text?.startsWith(`#${no} `) && m.text.includes(' 已由 王磊 转派给 赵敏'))).toHaveLength(1);
+    expect(h.dms('nurse_m').filter((m) => m.text?.startsWith(`#${no} `) && m.text.includes(' 改由 赵敏（13800000004） 处理'))).toHaveLength(
+      1,
+    );
     expect((await h.ticket(no)).assignee).toEqual({ userid: 'zhaomin', name: '赵敏' });
   });
 });
@@ -214,7 +220,8 @@ describe('who may do what', () => {
     const reply = await h.sayApp('wanglei', `取消 ${no} 重复报修，已在 #1 处理`);
     expect(reply.join()).toContain(`**#${no}** 已取消`);
     await h.settle();
-    for (const u of ['nurse_e', 'zhangwei']) expect(h.dms(u).filter((m) => m.text?.includes(`#${no} 已取消：重复报修`))).toHaveLength(1);
+    for (const u of ['nurse_e', 'zhangwei'])
+      expect(h.dms(u).filter((m) => m.text?.startsWith(`#${no} `) && m.text.includes(' 已取消：重复报修'))).toHaveLength(1);
     const t = await h.ticket(no);
     expect(t.status).toBe('cancelled');
     expect(t.events.at(-1)).toMatchObject({ type: 'cancelled', actor: 'wanglei', reason: '重复报修，已在 #1 处理' });
@@ -223,9 +230,9 @@ describe('who may do what', () => {
   it('a nurse cannot cancel and a reporter cannot claim: polite Chinese answers, the ticket unchanged', async () => {
     const no = await report('nurse_f', 'PACS影像调阅很慢，放射科，分机7700');
     const before = await h.ticket(no);
-    expect(await h.say('nurse_g', `取消 ${no} 不想修了`)).toBe('抱歉，只有负责人可以取消工单');
-    expect((await h.sayApp('nurse_f', `取消 ${no} 好了`)).join()).toBe('抱歉，只有负责人可以取消工单');
-    expect(await h.say('nurse_f', `接单 ${no}`)).toBe('抱歉，只有工程师可以接单');
+    expect(await h.say('nurse_g', `取消 ${no} 不想修了`)).toBe('@nurse_g 抱歉，只有负责人可以取消工单');
+    expect((await h.sayApp('nurse_g', `取消 ${no} 好了`)).join()).toBe('抱歉，只有负责人可以取消工单');
+    expect(await h.say('nurse_f', `接单 ${no}`)).toBe('@nurse_f 抱歉，只有工程师可以接单');
     expect((await h.sayApp('nurse_g', `接单 ${no}`)).join()).toBe('抱歉，只有工程师可以接单');
     expect(await h.say('nurse_f', `解决 ${no} 原因:x 处理:y`)).toContain('只有工程师');
     const after = await h.ticket(no);
@@ -237,7 +244,7 @@ describe('who may do what', () => {
     expect(await h.say('liuyang', `到场 ${no}`)).toMatch(/待接单|尚未接单|不能/);
     expect(await h.say('liuyang', `进展 ${no} 看看`)).toContain(`请先「接单 ${no}」`);
     expect(await h.say('nurse_h', `确认 ${no} 5`)).toMatch(/不能/);
-    expect(await h.say('liuyang', '接单 99999')).toBe('未找到工单 #99999');
+    expect(await h.say('liuyang', '接单 99999')).toBe('@刘洋 未找到工单 #99999');
     expect(await h.say('liuyang', '接单')).toContain('请带上工单号');
     expect(types(await h.ticket(no))).toEqual(['created']);
   });
@@ -281,7 +288,11 @@ describe('ten engineers press 接单 at the same moment', () => {
     expect(updates).toHaveLength(5);
     for (const c of updates) expect(c.sub_title_text).toBe(`已由 ${winner} 接单`);
     // The reporter hears about the claim once.
-    expect(h.dms('nurse_i').filter((m) => m.text?.includes(`#${no} 已由 ${winner} 接单`))).toHaveLength(1);
+    expect(
+      h
+        .dms('nurse_i')
+        .filter((m) => m.text?.startsWith(`#${no} `) && m.text.includes(`：${winner}（`) && m.text.includes(' 已接单，会在 ')),
+    ).toHaveLength(1);
   });
 
   it('the same race by chat command: one 已接单, nine 已由 … 接单', async () => {
@@ -301,7 +312,7 @@ describe('ten engineers press 接单 at the same moment', () => {
       .filter((m) => m.includes(`#${no}`));
     const t = await h.ticket(no);
     expect(answers.filter((m) => m.includes(`已接单 **#${no}**`))).toHaveLength(1);
-    expect(answers.filter((m) => m === `#${no} 已由 ${t.assignee?.name} 接单`)).toHaveLength(9);
+    expect(answers.filter((m) => m.endsWith(` #${no} 已由 ${t.assignee?.name} 接单`))).toHaveLength(9);
     expect(types(t)).toEqual(['created', 'claimed']);
   });
 });
@@ -324,10 +335,10 @@ describe('questions anyone may ask', () => {
     expect(list).toContain(`**#${open}**`);
     expect(list).toContain(`**#${mine}**`);
     expect(await h.say('chenjing', '我的工单')).toContain(`**#${mine}**`);
-    expect(await h.say('eng9', '我的工单')).toBe('你目前没有工单');
+    expect(await h.say('eng9', '我的工单')).toBe('@工程师9 您目前没有未结的工单');
 
     const waiting = await h.say('zhaomin', '待接单');
-    expect(waiting).toMatch(/^待接单 \d+ 单：/);
+    expect(waiting).toMatch(/^@赵敏 待接单 \d+ 单：/);
     expect(waiting).toContain(`**#${open}**`);
     expect(waiting).not.toContain(`**#${mine}**`);
 

@@ -1,4 +1,5 @@
 /** An inspection end to end through the WeCom simulator: due → checklist in chat → problem opens a ticket → lead report. */
+import { assertNoReplacementChar } from '../bot/helpers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { type BotConfig, loadBots } from '../../src/config/bots.js';
@@ -38,6 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.stop();
   await sim?.stop();
+  if (sim) assertNoReplacementChar(sim);
 });
 
 /** Everything processed: inbox empty, outbox delivered (event-driven loops; this only waits for them). */
@@ -161,14 +163,16 @@ describe('a missed inspection', () => {
 });
 
 describe('日报 and 月报 in chat', () => {
-  it('a lead asks for 日报 and an engineer for 月报 through the app', async () => {
+  it('a lead asks for 日报 and 月报 through the app; engineers and reporters are told the one role rule', async () => {
     clock.set('2026-11-04T10:00:00+08:00');
     const digest = (await say('wanglei', '日报')).join('\n');
-    expect(digest).toContain('**维保日报 · 演示医院 · 11-03(周二)**');
+    // On demand: headed with today's date, today so far, then yesterday.
+    expect(digest).toContain('**维保日报 · 演示医院 · 11-04(周三)**\n> 今日截至 11-04 10:00 · 昨日 11-03 全天');
     expect(digest).toContain('- #1 三级 HIS · 待接单');
-    const month = (await say('zhangwei', '月报 2026-11')).join('\n');
+    const month = (await say('wanglei', '月报 2026-11')).join('\n');
     expect(month).toContain('**2026-11 月报 · 演示医院**');
     expect(month).toContain('巡检：计划 2 · 完成 1 · 发现问题 1');
-    expect((await say('u_nurse', '日报')).join('\n')).toContain('日报仅发给信息科负责人和项目经理');
+    expect((await say('zhangwei', '月报 2026-11')).join('\n')).toBe('日报和月报仅对信息科负责人和项目经理开放。');
+    expect((await say('u_nurse', '日报')).join('\n')).toBe('日报和月报仅对信息科负责人和项目经理开放。');
   });
 });

@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatCommandMessage, CommandRegistry, ticketCommands } from '../../src/bot/commands/index.js';
 import { parseCommand } from '../../src/bot/grammar.js';
+import { contentText } from '../../src/bot/presenters/content.js';
 import { ManualClock } from '../../src/clock.js';
 import type { BotConfig } from '../../src/config/bots.js';
 import { Directory } from '../../src/people/directory.js';
@@ -50,8 +51,9 @@ async function say(when: string, userid: string, text: string): Promise<string> 
   if (!parsed) throw new Error(`not a command: ${text}`);
   const msg: ChatCommandMessage = { bot: bot.id, from: { userid }, chatId: 'wr_demo', channel: 'aibot', text };
   const r = await commands.run(ctx(), msg, parsed);
-  replies[`${when} ${userid} ${text}`] = r.reply;
-  return r.reply;
+  const words = contentText(r.reply);
+  replies[`${when} ${userid} ${text}`] = words;
+  return words;
 }
 
 /** A report the conversation engine turned into a ticket (the reporter's name is the userid, as WeCom sends it). */

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { BotConfig } from '../../src/config/bots.js';
+import { contentText, plain } from '../../src/bot/presenters/content.js';
 import { dailyDigestCommand, monthlyReportCommand, parseMonthArg } from '../../src/reports/commands.js';
-import { APP_MARKDOWN_LIMIT, buildDigest } from '../../src/reports/digest.js';
+import { APP_MARKDOWN_LIMIT, buildDigest } from '../../src/bot/presenters/digest.js';
 import { dailyDigest } from '../../src/reports/service.js';
 import { foldTimeline, type ReportEvent } from '../../src/reports/timeline.js';
 import type { ServiceContext } from '../../src/service.js';
@@ -94,15 +95,20 @@ describe('chat commands 日报 and 月报', () => {
   it('日报 gives a lead the digest and politely refuses others', async () => {
     const ctx = ctxAt(DIGEST_AT);
     const lead = await dailyDigestCommand(ctx, { bot, from: { userid: 'wanglei' } }, { verb: '日报', no: null, rest: '' });
-    expect(lead.reply).toBe(golden);
+    expect(lead.reply.type).toBe('markdown');
+    // On demand it covers today so far and yesterday, headed with today's date.
+    const lines = contentText(lead.reply).split('\n');
+    expect(lines.slice(0, 2)).toEqual(['**维保日报 · 演示医院 · 10-28(周三)**', '> 今日截至 10-28 08:30 · 昨日 10-27 全天']);
+    expect(lines).toContain('**今日新增 2 单**：一级 1 · 二级 1');
+    expect(lines).toContain('**昨日新增 1 单**：一级 1');
     const engineer = await dailyDigestCommand(ctx, { bot, from: { userid: 'zhangwei' } }, { verb: '日报', no: null, rest: '' });
-    expect(engineer.reply).toBe('日报仅发给信息科负责人和项目经理。');
+    expect(engineer.reply).toEqual(plain('日报和月报仅对信息科负责人和项目经理开放。'));
   });
 
-  it('月报 2026-10 summarises the month for staff', async () => {
+  it('月报 2026-10 summarises the month for the leads', async () => {
     const ctx = ctxAt(AS_OF);
-    const r = await monthlyReportCommand(ctx, { bot, from: { userid: 'liuyang' } }, { verb: '月报', no: null, rest: '2026-10' });
-    expect(r.reply.split('\n')).toEqual([
+    const r = await monthlyReportCommand(ctx, { bot, from: { userid: 'wanglei' } }, { verb: '月报', no: null, rest: '2026-10' });
+    expect(contentText(r.reply).split('\n')).toEqual([
       '**2026-10 月报 · 演示医院**（截至 11-01 09:00）',
       '工单 14 · 已解决 12 · 未解决 2 · 超时 5 项',
       '一级 3 单：响应 100% · 到场 50% · 解决 100%',
@@ -114,15 +120,24 @@ describe('chat commands 日报 and 月报', () => {
       expect.stringMatching(/^巡检：计划 \d+ · 完成 \d+ · 发现问题 \d+$/),
       '完整记录：管理端导出 /api/reports/records.xlsx?bot=demo&month=2026-10',
     ]);
-    expect(bytes(r.reply)).toBeLessThanOrEqual(APP_MARKDOWN_LIMIT);
+    expect(bytes(contentText(r.reply))).toBeLessThanOrEqual(APP_MARKDOWN_LIMIT);
+  });
+
+  it('月报 of a month with nothing resolved shows "—", not "0%（目标 80% ✅）"', async () => {
+    const r = await monthlyReportCommand(ctxAt(AS_OF), { bot, from: { userid: 'wanglei' } }, { verb: '月报', no: null, rest: '2026-09' });
+    const text = contentText(r.reply);
+    expect(text).toContain('24h 内解决 —· 72h 内 —');
+    expect(text).not.toContain('0%（目标');
   });
 
   it('月报 refuses reporters and explains a bad or future month', async () => {
     const ctx = ctxAt(AS_OF);
     const as = (userid: string, rest: string) => monthlyReportCommand(ctx, { bot, from: { userid } }, { verb: '月报', no: null, rest });
-    expect((await as('u_lab1', '2026-10')).reply).toBe('月报仅对工程师和信息科开放。');
-    expect((await as('wanglei', '2026-13')).reply).toBe('月份格式不对，例如：月报 2026-11');
-    expect((await as('wanglei', '2027-01')).reply).toContain('还没开始');
+    // One role rule for 日报 and 月报 (README): leads only, engineers and reporters are told so.
+    for (const who of ['u_lab1', 'liuyang'])
+      expect((await as(who, '2026-10')).reply).toEqual(plain('日报和月报仅对信息科负责人和项目经理开放。'));
+    expect((await as('wanglei', '2026-13')).reply).toEqual(plain('月份格式不对，例如：月报 2026-11'));
+    expect(contentText((await as('wanglei', '2027-01')).reply)).toContain('还没开始');
   });
 
   it('reads months the way people write them', () => {

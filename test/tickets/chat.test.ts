@@ -4,6 +4,7 @@ import { createNotifier } from '../../src/bot/notifier.js';
 import type { Messenger } from '../../src/wecom/types.js';
 import { parseRepair, transferTarget } from '../../src/bot/commands/ticket-actions.js';
 import { parseCommand } from '../../src/bot/grammar.js';
+import { contentText, plain } from '../../src/bot/presenters/content.js';
 import { ensureTicketIndexes } from '../../src/tickets/model.js';
 import { listEvents } from '../../src/tickets/queries.js';
 import { useTestDb } from '../helpers/db.js';
@@ -44,7 +45,9 @@ async function say(userid: string, text: string, name?: string): Promise<{ reply
   if (!parsed) throw new Error(`not a command: ${text}`);
   const msg: ChatCommandMessage = { bot: 'demo', from: { userid, name }, chatId: 'chat-1', channel: 'aibot', text };
   const before = sent.length;
-  const { reply } = await commands.run(ctx, msg, parsed);
+  const { reply: typed } = await commands.run(ctx, msg, parsed);
+  // The handler's typed answer, as the words the person reads (tests below compare words).
+  const reply = contentText(typed);
   const notify = grouped(before);
   return notify.length ? { reply, notify } : { reply };
 }
@@ -57,7 +60,9 @@ describe('chat commands', () => {
     expect(r.reply).toContain(`#${t.no}`);
     expect(r.reply).toContain('一级/紧急｜检验系统(LIS)');
     expect(r.reply).toContain('解决时限：11-24 10:00'); // level 1: 24 h, local time
-    expect(r.notify).toEqual([{ userids: ['nurse_li'], text: `#${t.no} 已由 张伟 接单，解决时限 11-24 10:00` }]);
+    expect(r.notify).toEqual([
+      { userids: ['nurse_li'], text: `#${t.no} 检验系统(LIS) LIS报告打印不出来：张伟（13800000001） 已接单，会在 11-24 10:00 前处理好` },
+    ]);
     const again = await say('liuyang', `接单 ${t.no}号`);
     expect(again).toEqual({ reply: `#${t.no} 已由 张伟 接单` });
     expect(await say('nurse_li', `接单 ${t.no}`)).toEqual({ reply: '抱歉，只有工程师可以接单' });
@@ -68,7 +73,7 @@ describe('chat commands', () => {
     const t = await newTicket(ctx);
     await say('zhangwei', `接单 ${t.no}`);
     expect((await say('zhangwei', `进展 ${t.no} 远程排查中`)).notify).toEqual([
-      { userids: ['nurse_li'], text: `#${t.no} 进展：远程排查中` },
+      { userids: ['nurse_li'], text: `#${t.no} 检验系统(LIS) LIS报告打印不出来 进展：远程排查中` },
     ]);
     expect((await say('zhangwei', `派现场 ${t.no}`)).reply).toMatch(/请于 \d\d-\d\d \d\d:\d\d 前到场/);
     ctx.clock.advance(25 * MIN);
@@ -83,7 +88,7 @@ describe('chat commands', () => {
     expect((await say('nurse_wang', `确认 ${t.no} 5`)).reply).toBe(`抱歉，只有报修人可以确认 #${t.no}`);
     const done = await say('nurse_li', `确认 #${t.no} 5 很快`);
     expect(done.reply).toBe(`感谢确认，**#${t.no}** 已关闭（评分 5 分）`);
-    expect(done.notify).toEqual([{ userids: ['zhangwei'], text: `#${t.no} 已确认关闭，评分 5 分` }]);
+    expect(done.notify).toEqual([{ userids: ['zhangwei'], text: `#${t.no} 检验系统(LIS) LIS报告打印不出来 已确认关闭，评分 5 分：很快` }]);
     const events = await listEvents('demo', t.no);
     expect(events.map((e) => e.type)).toEqual([
       'created',
@@ -107,7 +112,11 @@ describe('chat commands', () => {
     expect((await say('zhangwei', `转派 ${t.no} @护士小李`)).reply).toBe('护士小李 不是本项目工程师，无法转派');
     const moved = await say('zhangwei', `@维保助手 转派 ${t.no} @刘洋 检验专长`);
     expect(moved.reply).toBe(`已将 **#${t.no}** 转派给 刘洋`);
-    expect(moved.notify).toContainEqual({ userids: ['liuyang'], text: `#${t.no} 已转派给你（来自 张伟）：LIS报告打印不出来` });
+    // The new engineer gets what they need to act: level, deadline, reporter and contact.
+    const handover = moved.notify?.find((n) => n.userids.includes('liuyang'))?.text ?? '';
+    expect(handover).toContain(`#${t.no} 检验系统(LIS) LIS报告打印不出来 已转派给您（来自 张伟）`);
+    expect(handover).toMatch(/级别：二级\/严重，解决时限 \d\d-\d\d \d\d:\d\d/);
+    expect(handover).toContain('报修：');
     expect((await say('liuyang', `挂起 ${t.no}`)).reply).toBe(`请说明挂起原因：挂起 ${t.no} <原因>`);
     expect((await say('liuyang', `挂起 ${t.no} 等厂商补丁`)).reply).toContain('已挂起：等厂商补丁');
     expect((await say('liuyang', `进度 ${t.no}`)).reply).toContain('挂起原因：等厂商补丁');
@@ -116,11 +125,15 @@ describe('chat commands', () => {
     await say('liuyang', `解决 ${t.no} 原因:驱动 处理:重装`);
     const rejected = await say('nurse_li', `未解决 ${t.no} 还是不行`);
     expect(rejected.reply).toBe(`**#${t.no}** 已重新打开，刘洋 会继续处理`);
-    expect(rejected.notify).toEqual([{ userids: ['liuyang'], text: `#${t.no} 报修人反馈未解决：还是不行，已重新打开` }]);
+    expect(rejected.notify).toEqual([
+      { userids: ['liuyang'], text: `#${t.no} 检验系统(LIS) LIS报告打印不出来 报修人反馈未解决：还是不行，已重新打开` },
+    ]);
     expect((await say('visitor_x', `取消 ${t.no} 不用了`)).reply).toBe('抱歉，只有负责人可以取消工单');
     const cancelled = await say('wanglei', `取消 ${t.no} 重复报修`);
     expect(cancelled.reply).toBe(`**#${t.no}** 已取消`);
-    expect(cancelled.notify).toEqual([{ userids: ['nurse_li', 'liuyang'], text: `#${t.no} 已取消：重复报修` }]);
+    expect(cancelled.notify).toEqual([
+      { userids: ['nurse_li', 'liuyang'], text: `#${t.no} 检验系统(LIS) LIS报告打印不出来 已取消：重复报修` },
+    ]);
   });
 
   it('answers 进度, 我的工单, 待接单 and 帮助', async () => {
@@ -130,8 +143,8 @@ describe('chat commands', () => {
     expect(status.reply).toContain('处理人：待接单');
     expect(status.reply).toMatch(/响应时限：\d\d-\d\d \d\d:\d\d/);
     expect((await say('clerk_he', '进度 99999')).reply).toBe('未找到工单 #99999');
-    expect((await say('clerk_he', '我的工单')).reply).toContain(`**#${t.no}** 待接单 三级/一般｜HIS 门诊挂号很慢`);
-    expect((await say('nobody', '我的工单')).reply).toBe('你目前没有工单');
+    expect((await say('clerk_he', '我的工单')).reply).toContain(`**#${t.no}** 三级/一般｜HIS 门诊挂号很慢\n　待接单 · 响应 `);
+    expect((await say('nobody', '我的工单')).reply).toBe('您目前没有未结的报修');
     const queue = await say('zhangwei', '待接单');
     expect(queue.reply).toMatch(/^待接单 \d+ 单：/);
     expect(queue.reply).toContain(`门诊挂号很慢`);
@@ -142,9 +155,9 @@ describe('chat commands', () => {
 
   it('leaves 值班/日报/月报 to the features that contribute them, one feature per verb', async () => {
     expect((await say('zhangwei', '值班')).reply).toBe('「值班」暂未开放，回复「帮助」查看可用命令');
-    commands.add('roster', { 值班: async () => ({ reply: '今日值班：张伟' }) });
+    commands.add('roster', { 值班: async () => ({ reply: plain('今日值班：张伟') }) });
     expect((await say('zhangwei', '值班')).reply).toBe('今日值班：张伟');
-    expect(() => commands.add('other', { 值班: async () => ({ reply: '' }) })).toThrow(/值班.*roster and other/);
+    expect(() => commands.add('other', { 值班: async () => ({ reply: plain('') }) })).toThrow(/值班.*roster and other/);
   });
 
   it('parses the repair record and the transfer target', () => {

@@ -3,7 +3,8 @@ import { requireStaff } from '../../tickets/guards.js';
 import { linkReport, mergeIntoTicket, splitReport } from '../../tickets/commands/index.js';
 import { Ticket } from '../../tickets/model.js';
 import { ACTIVE, type TicketDoc } from '../../tickets/types.js';
-import { tag } from './format.js';
+import { plain } from '../presenters/content.js';
+import { tag } from '../presenters/words.js';
 import { askForNumber, respond } from './reply.js';
 import type { CommandHandler, Verb } from './types.js';
 
@@ -14,14 +15,12 @@ const split: CommandHandler = async (ctx, msg, p) => {
   const ask = askForNumber(p, ' <报修单号>');
   if (ask) return ask;
   const denied = requireStaff(ctx.bot, msg.from.userid, '拆分');
-  if (denied) return { reply: denied.message };
+  if (denied) return { reply: plain(denied.message) };
   const m = NO_RE.exec(p.rest);
-  if (!m) return { reply: `请写明要拆出的报修单号，如「拆分 ${p.no} 15」` };
+  if (!m) return { reply: plain(`请写明要拆出的报修单号，如「拆分 ${p.no} 15」`) };
   const reportNo = Number(m[1]);
-  return respond(
-    ctx,
-    await splitReport(ctx, { incidentNo: p.no!, reportNo, actor: msg.from.userid }),
-    () => `已将 ${tag(reportNo)} 从 ${tag(p.no!)} 拆分为单独工单，已通知值班工程师`,
+  return respond(ctx, await splitReport(ctx, { incidentNo: p.no!, reportNo, actor: msg.from.userid }), () =>
+    plain(`已将 ${tag(reportNo)} 从 ${tag(p.no!)} 拆分为单独工单，已通知值班工程师`),
   );
 };
 
@@ -33,24 +32,20 @@ const merge: CommandHandler = async (ctx, msg, p) => {
   const ask = askForNumber(p, ' 到 22');
   if (ask) return ask;
   const denied = requireStaff(ctx.bot, msg.from.userid, '合并');
-  if (denied) return { reply: denied.message };
+  if (denied) return { reply: plain(denied.message) };
   const m = NO_RE.exec(p.rest);
-  if (!m) return { reply: `请写明并入哪一单，如「合并 ${p.no} 到 22」` };
+  if (!m) return { reply: plain(`请写明并入哪一单，如「合并 ${p.no} 到 22」`) };
   const target = Number(m[1]);
   const into = await Ticket.findOne({ bot: ctx.bot.id, no: target }, { kind: 1 }).lean<TicketDoc>();
   if (into?.kind === 'incident') {
-    return respond(
-      ctx,
-      await linkReport(ctx, { incidentNo: target, reportNo: p.no!, actor: msg.from.userid, from: ACTIVE }),
-      () => `已将 ${tag(p.no!)} 并入故障事件 ${tag(target)}，随事件一起处理`,
+    return respond(ctx, await linkReport(ctx, { incidentNo: target, reportNo: p.no!, actor: msg.from.userid, from: ACTIVE }), () =>
+      plain(`已将 ${tag(p.no!)} 并入故障事件 ${tag(target)}，随事件一起处理`),
     );
   }
   const child = await Ticket.findOne({ bot: ctx.bot.id, no: p.no! }, { pending: 0 }).lean<TicketDoc>();
-  if (!child) return { reply: `未找到工单 ${tag(p.no!)}` };
-  return respond(
-    ctx,
-    await mergeIntoTicket(ctx, { no: target, reporter: child.reporter, childNo: child.no, actor: msg.from.userid }),
-    () => `已将 ${tag(p.no!)} 作为重复报修合并到 ${tag(target)}`,
+  if (!child) return { reply: plain(`未找到工单 ${tag(p.no!)}`) };
+  return respond(ctx, await mergeIntoTicket(ctx, { no: target, reporter: child.reporter, childNo: child.no, actor: msg.from.userid }), () =>
+    plain(`已将 ${tag(p.no!)} 作为重复报修合并到 ${tag(target)}`),
   );
 };
 

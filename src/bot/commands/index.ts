@@ -4,6 +4,7 @@
  */
 import { log } from '../../log.js';
 import type { TicketContext } from '../../tickets/types.js';
+import { commandClosed, commandFailed } from '../presenters/commands.js';
 import { help } from './help.js';
 import { incidentActionHandlers } from './incident-actions.js';
 import { ticketActionHandlers } from './ticket-actions.js';
@@ -11,7 +12,7 @@ import { ticketQueryHandlers } from './ticket-queries.js';
 import type { ChatCommandMessage, ChatReply, CommandHandler, ParsedCommand, Verb } from './types.js';
 
 export type { ChatCommandMessage, ChatNotice, ChatReply, CommandHandler } from './types.js';
-export { noticesFor } from './notices.js';
+export { noticesFor } from '../presenters/notices.js';
 
 /** A set of verbs with their handlers, as a feature contributes them. */
 export type CommandTable = Partial<Record<Verb, CommandHandler>>;
@@ -40,12 +41,12 @@ export class CommandRegistry {
   /** Runs a parsed chat command; never throws: a failure becomes a short apology. */
   async run(ctx: TicketContext, msg: ChatCommandMessage, parsed: ParsedCommand): Promise<ChatReply> {
     const handler = this.get(parsed.verb);
-    if (!handler) return { reply: `「${parsed.verb}」暂未开放，回复「帮助」查看可用命令` };
+    if (!handler) return { reply: commandClosed(parsed.verb) };
     try {
       return await handler(ctx, msg, parsed);
     } catch (e) {
       log.error({ bot: ctx.bot.id, verb: parsed.verb, no: parsed.no, err: (e as Error).message }, 'chat command failed');
-      return { reply: '抱歉，处理出错了，请稍后再试' };
+      return { reply: commandFailed() };
     }
   }
 }

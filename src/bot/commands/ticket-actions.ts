@@ -13,43 +13,34 @@ import {
   rejectResolution,
   resolveTicket,
   resumeTicket,
+  supplementTicket,
   transferTicket,
+  withdrawTicket,
 } from '../../tickets/commands/index.js';
-import { levelWords } from '../../tickets/labels.js';
+import { engineersFor, personName, roleOf } from '../../roster/roster.js';
 import { getTicket } from '../../tickets/queries.js';
 import type { TicketContext } from '../../tickets/types.js';
-import { at, duration, levelAndSystem, short, tag } from './format.js';
+import { readConfirmation } from '../answers.js';
+import { systemFrom } from '../duty.js';
+import { firstResponder } from '../notifier.js';
+import * as say from '../presenters/commands.js';
+import { markdown, plain } from '../presenters/content.js';
+import { systemName, tag } from '../presenters/words.js';
 import { askForNumber, respond } from './reply.js';
 import type { CommandHandler, Verb } from './types.js';
 
 const claim: CommandHandler = async (ctx, msg, p) =>
-  askForNumber(p) ??
-  respond(ctx, await claimTicket(ctx, { no: p.no!, actor: msg.from }), ({ doc: t }) =>
-    [
-      `✅ 已接单 **${tag(t.no)}**（${levelAndSystem(ctx.bot, t)}）`,
-      `报修：${[t.reporter.department, t.reporter.name].filter(Boolean).join(' ')} ${short(t.title)}`,
-      `解决时限：${at(t.sla.resolve.dueAt)}`,
-    ].join('\n'),
-  );
+  askForNumber(p) ?? respond(ctx, await claimTicket(ctx, { no: p.no!, actor: msg.from }), ({ doc: t }) => say.claimed(ctx.bot, t));
 
 const dispatch: CommandHandler = async (ctx, msg, p) =>
-  askForNumber(p) ??
-  respond(
-    ctx,
-    await dispatchOnsite(ctx, { no: p.no!, actor: msg.from }),
-    ({ doc: t }) => `已派现场 **${tag(t.no)}**，请于 ${at(t.sla.onsite?.dueAt)} 前到场，到场后回复「到场 ${t.no}」`,
-  );
+  askForNumber(p) ?? respond(ctx, await dispatchOnsite(ctx, { no: p.no!, actor: msg.from }), ({ doc: t }) => say.dispatched(t));
 
 const arrive: CommandHandler = async (ctx, msg, p) =>
-  askForNumber(p) ??
-  respond(ctx, await arriveOnsite(ctx, { no: p.no!, actor: msg.from }), ({ doc: t }) => {
-    const took = duration(t.sla.onsite?.elapsedMs);
-    return `已登记到场 **${tag(t.no)}**${took ? `（用时 ${took}）` : ''}`;
-  });
+  askForNumber(p) ?? respond(ctx, await arriveOnsite(ctx, { no: p.no!, actor: msg.from }), ({ doc: t }) => say.arrived(t));
 
 const progress: CommandHandler = async (ctx, msg, p) =>
   askForNumber(p, ' <进展>') ??
-  respond(ctx, await addProgress(ctx, { no: p.no!, actor: msg.from, text: p.rest }), ({ doc: t }) => `已记录 **${tag(t.no)}** 进展`);
+  respond(ctx, await addProgress(ctx, { no: p.no!, actor: msg.from, text: p.rest }), ({ doc: t }) => say.progressNoted(t));
 
 /** "原因:… 处理:…" in either order; each part runs to the next label or the end. */
 export function parseRepair(text: string): { cause: string; action: string } {
@@ -65,13 +56,17 @@ const resolve: CommandHandler = async (ctx, msg, p) => {
   if (ask) return ask;
   const { cause, action } = parseRepair(p.rest);
   if (!cause || !action) {
-    const missing = [!cause && '原因', !action && '处理'].filter(Boolean).join('和');
-    return { reply: `请补充${missing}：解决 ${p.no} 原因:<故障原因> 处理:<处理措施>` };
+    return { reply: say.resolveMissing(p.no!, [!cause ? '原因' : '', !action ? '处理' : ''].filter(Boolean)) };
   }
-  return respond(ctx, await resolveTicket(ctx, { no: p.no!, actor: msg.from, cause, action }), ({ doc: t }) => {
-    const took = duration(t.sla.resolve.elapsedMs);
-    return `✅ **${tag(t.no)}** 已解决${took ? `（用时 ${took}）` : ''}，已请报修人确认`;
-  });
+  // An unclaimed ticket nobody has: the engineer who fixed it claims and resolves in one step (both recorded).
+  const before = await getTicket(ctx.bot.id, p.no!);
+  let claimedToo = false;
+  if (before?.status === 'open' && !before.assignee && roleOf(ctx.bot, msg.from.userid) !== 'reporter') {
+    const claimed = await claimTicket(ctx, { no: p.no!, actor: msg.from });
+    if (!claimed.ok) return { reply: plain(claimed.message) };
+    claimedToo = true;
+  }
+  return respond(ctx, await resolveTicket(ctx, { no: p.no!, actor: msg.from, cause, action }), ({ doc: t }) => say.resolved(t, claimedToo));
 };
 
 /** The engineer to hand over to: a userid or name after the number, else the first @mention after the verb. */
@@ -92,29 +87,16 @@ const transfer: CommandHandler = async (ctx, msg, p) => {
   const ask = askForNumber(p, ' @工程师');
   if (ask) return ask;
   const { to, reason } = transferTarget(ctx.bot, p.rest, msg.text);
-  if (!to) return { reply: `请指定接手的工程师：转派 ${p.no} @userid` };
-  return respond(
-    ctx,
-    await transferTicket(ctx, { no: p.no!, actor: msg.from, to, reason }),
-    ({ doc: t }) => `已将 **${tag(t.no)}** 转派给 ${t.assignee?.name}`,
-  );
+  if (!to) return { reply: say.transferAsk(p.no!) };
+  return respond(ctx, await transferTicket(ctx, { no: p.no!, actor: msg.from, to, reason }), ({ doc: t }) => say.transferred(t));
 };
 
 const pause: CommandHandler = async (ctx, msg, p) =>
   askForNumber(p, ' <原因>') ??
-  respond(
-    ctx,
-    await pauseTicket(ctx, { no: p.no!, actor: msg.from, reason: p.rest }),
-    ({ doc: t }) => `**${tag(t.no)}** 已挂起：${short(t.pause?.reason ?? '', 100)}\n处理完外部事项后回复「恢复 ${t.no}」`,
-  );
+  respond(ctx, await pauseTicket(ctx, { no: p.no!, actor: msg.from, reason: p.rest }), ({ doc: t }) => say.paused(t));
 
 const resume: CommandHandler = async (ctx, msg, p) =>
-  askForNumber(p) ??
-  respond(
-    ctx,
-    await resumeTicket(ctx, { no: p.no!, actor: msg.from }),
-    ({ doc: t }) => `**${tag(t.no)}** 已恢复处理，解决时限顺延至 ${at(t.sla.resolve.dueAt)}`,
-  );
+  askForNumber(p) ?? respond(ctx, await resumeTicket(ctx, { no: p.no!, actor: msg.from }), ({ doc: t }) => say.resumed(t));
 
 const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4 };
 
@@ -122,26 +104,17 @@ const relevel: CommandHandler = async (ctx, msg, p) => {
   const ask = askForNumber(p, ' 2 <原因>');
   if (ask) return ask;
   const m = /^([0-9一二三四])\s*级?\s*([\s\S]*)$/.exec(p.rest);
-  if (!m) return { reply: `请写明新级别和原因：改级 ${p.no} <1-4> <原因>` };
+  if (!m) return { reply: say.relevelAsk(p.no!) };
   const level = CN_DIGITS[m[1]] ?? Number(m[1]);
-  return respond(
-    ctx,
-    await changeLevel(ctx, { no: p.no!, actor: msg.from, level, reason: m[2] }),
-    ({ doc: t }) => `**${tag(t.no)}** 已改为${levelWords(t.level)}，解决时限 ${at(t.sla.resolve.dueAt)}`,
-  );
+  return respond(ctx, await changeLevel(ctx, { no: p.no!, actor: msg.from, level, reason: m[2] }), ({ doc: t }) => say.releveled(t));
 };
 
 const confirm: CommandHandler = async (ctx, msg, p) => {
   const ask = askForNumber(p, ' 5');
   if (ask) return ask;
-  const m = /^(\d+)\s*分?\s*([\s\S]*)$/.exec(p.rest);
-  const rating = m ? Number(m[1]) : null;
-  const comment = m ? m[2] : p.rest;
-  return respond(
-    ctx,
-    await confirmTicket(ctx, { no: p.no!, actor: msg.from, rating, comment }),
-    ({ doc: t }) => `感谢确认，**${tag(t.no)}** 已关闭${t.confirmation?.rating ? `（评分 ${t.confirmation.rating} 分）` : ''}`,
-  );
+  // "确认 12 5分 谢谢刘工", "确认 12 非常满意 中午就修好了": the rating anywhere, the words kept as the comment.
+  const { rating, comment } = readConfirmation(p.rest);
+  return respond(ctx, await confirmTicket(ctx, { no: p.no!, actor: msg.from, rating, comment }), ({ doc: t }) => say.confirmedReply(t));
 };
 
 const reject: CommandHandler = async (ctx, msg, p) => {
@@ -150,12 +123,10 @@ const reject: CommandHandler = async (ctx, msg, p) => {
   const result = await rejectResolution(ctx, { no: p.no!, actor: msg.from, reason: p.rest });
   if (!result.ok && result.code === 'bad_status') {
     const again = await reportAgain(ctx, p.no!, msg.from.userid, p.rest);
-    if (again) return { reply: again };
+    if (again) return { reply: markdown(again) };
   }
   return respond(ctx, result, ({ doc: t }) =>
-    t.status === 'open'
-      ? `**${tag(t.no)}** 已单独登记为待处理工单，值班工程师会尽快处理`
-      : `**${tag(t.no)}** 已重新打开，${t.assignee?.name ?? '工程师'} 会继续处理`,
+    t.status === 'open' ? markdown(`**${tag(t.no)}** 已单独登记为待处理工单，值班工程师会尽快处理`) : say.reopened(t),
   );
 };
 
@@ -182,9 +153,43 @@ async function reportAgain(ctx: TicketContext, no: number, userid: string, reaso
   return `${tag(t.no)} 已随 ${tag(t.parentNo)} 关闭，已按您的报修重新登记 **${tag(made.doc.no)}**，值班工程师会尽快处理`;
 }
 
-const cancel: CommandHandler = async (ctx, msg, p) =>
-  askForNumber(p, ' <原因>') ??
-  respond(ctx, await cancelTicket(ctx, { no: p.no!, actor: msg.from, reason: p.rest }), ({ doc: t }) => `**${tag(t.no)}** 已取消`);
+/** The reporter's own report: 取消 means withdrawing it (leads cancel any ticket with a reason). */
+const cancel: CommandHandler = async (ctx, msg, p) => {
+  const ask = askForNumber(p, ' <原因>');
+  if (ask) return ask;
+  const t = roleOf(ctx.bot, msg.from.userid) === 'lead' ? null : await getTicket(ctx.bot.id, p.no!);
+  if (t && t.reporter.userid === msg.from.userid) return withdraw(ctx, msg, p);
+  return respond(ctx, await cancelTicket(ctx, { no: p.no!, actor: msg.from, reason: p.rest }), ({ doc }) => say.cancelled(doc));
+};
+
+/** 撤销 12 [原因]: the reporter withdraws their report; the engineer is told (presenters/notices.ts). */
+const withdraw: CommandHandler = async (ctx, msg, p) =>
+  askForNumber(p) ??
+  respond(ctx, await withdrawTicket(ctx, { no: p.no!, actor: msg.from, reason: p.rest }), ({ doc }) => say.withdrawn(doc));
+
+/**
+ * 改系统 12 pacs (engineers, leads): corrects a wrongly triaged system. An unclaimed ticket is pinged afresh to
+ * the new system's on-duty engineer (the notifier does it on the corrected event); a claimed one moves to that
+ * engineer when its assignee does not cover the new system.
+ */
+const resystem: CommandHandler = async (ctx, msg, p) => {
+  const ask = askForNumber(p, ' pacs');
+  if (ask) return ask;
+  if (roleOf(ctx.bot, msg.from.userid) === 'reporter') return { reply: plain('抱歉，只有工程师可以改系统') };
+  if (!p.rest) return { reply: say.resystemAsk(p.no!) };
+  const system = systemFrom(ctx.bot, p.rest);
+  if (!system) return { reply: say.resystemUnknown(p.no!, p.rest, ctx.bot) };
+  const changed = await supplementTicket(ctx, { no: p.no!, actor: msg.from, system });
+  if (!changed.ok) return { reply: plain(changed.code === 'nothing' ? `#${p.no} 已是该系统` : changed.message) };
+  const t = changed.doc;
+  const onDuty = firstResponder(ctx.bot, t.system, ctx.clock.now());
+  const covers = (u: string) => u === onDuty || engineersFor(ctx.bot, t.system).some((e) => e.userid === u);
+  if (t.assignee && !covers(t.assignee.userid)) {
+    const moved = await transferTicket(ctx, { no: t.no, actor: msg.from, to: onDuty, reason: `改系统：${systemName(ctx.bot, t.system)}` });
+    if (moved.ok) return respond(ctx, moved, ({ doc }) => say.resystemed(ctx.bot, doc, personName(ctx.bot, onDuty)));
+  }
+  return respond(ctx, changed, ({ doc }) => say.resystemed(ctx.bot, doc, t.status === 'open' ? personName(ctx.bot, onDuty) : null));
+};
 
 export const ticketActionHandlers: Partial<Record<Verb, CommandHandler>> = {
   接单: claim,
@@ -199,4 +204,6 @@ export const ticketActionHandlers: Partial<Record<Verb, CommandHandler>> = {
   确认: confirm,
   未解决: reject,
   取消: cancel,
+  撤销: withdraw,
+  改系统: resystem,
 };

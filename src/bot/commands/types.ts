@@ -1,5 +1,9 @@
 import type { Channel, TicketContext } from '../../tickets/types.js';
 import type { ParsedCommand, Verb } from '../grammar.js';
+import type { ChatContent } from '../presenters/content.js';
+import type { ChatNotice } from '../presenters/notices.js';
+
+export type { ChatNotice };
 
 /** Who sent a command, where. */
 export interface ChatCommandMessage {
@@ -12,15 +16,9 @@ export interface ChatCommandMessage {
   text?: string;
 }
 
-/** Someone other than the sender who should hear about it (delivered by the channel). */
-export interface ChatNotice {
-  userids: string[];
-  text: string;
-}
-
 export interface ChatReply {
-  /** Short Chinese markdown for the sender's chat. */
-  reply: string;
+  /** The answer for the sender's chat, typed (text or markdown), from src/bot/presenters. */
+  reply: ChatContent;
 }
 
 export type CommandHandler = (ctx: TicketContext, msg: ChatCommandMessage, parsed: ParsedCommand) => Promise<ChatReply>;

@@ -29,3 +29,4 @@ export { type ResolveTicketInput, resolveTicket } from './resolve-ticket.js';
 export { type ResumeTicketInput, resumeTicket } from './resume-ticket.js';
 export { type SupplementFields, type SupplementTicketInput, supplementTicket } from './supplement-ticket.js';
 export { type TransferTicketInput, transferTicket } from './transfer-ticket.js';
+export { type WithdrawTicketInput, withdrawTicket } from './withdraw-ticket.js';

@@ -49,7 +49,7 @@ export function supplementTicket(ctx: TicketContext, input: SupplementTicketInpu
         events: [
           {
             type: 'progress',
-            text: `报修人补充：${notes.join('；')}`,
+            text: `${roleOf(bot, input.actor.userid) === 'reporter' ? '报修人补充' : '更正'}：${notes.join('；')}`,
             fields,
             ...(input.attachment ? { attachment: input.attachment } : {}),
           },

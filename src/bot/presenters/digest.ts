@@ -2,14 +2,14 @@
  * The daily digest for the leads: yesterday's numbers and the state now, as WeCom markdown that fits the
  * app-message limit (2048 UTF-8 bytes), split at section boundaries when it does not.
  */
-import type { BotConfig } from '../config/bots.js';
-import { personName } from '../roster/roster.js';
-import { calendarFor, officialDataUntilYear } from '../sla/calendar.js';
-import { local, toChatTime } from '../time.js';
-import { age, LEVEL_NAME, STATUS_NAME, systemShort, TARGET_NAME } from './labels.js';
-import { mean } from './stats.js';
-import { type Outcome, outcomes } from './targets.js';
-import { counts, type ReportEvent, type Timeline } from './timeline.js';
+import type { BotConfig } from '../../config/bots.js';
+import { mean } from '../../reports/stats.js';
+import { type Outcome, outcomes } from '../../reports/targets.js';
+import { counts, type ReportEvent, type Timeline } from '../../reports/timeline.js';
+import { calendarFor, officialDataUntilYear } from '../../sla/calendar.js';
+import { local, toChatTime } from '../../time.js';
+import { personName } from './people.js';
+import { duration as age, LEVEL_NAME, RECORD_STATUS_WORDS as STATUS_NAME, systemShort, TARGET_WORDS as TARGET_NAME } from './words.js';
 
 export const APP_MARKDOWN_LIMIT = 2048;
 /** Targets due within this window are listed as about to break. */
@@ -25,6 +25,8 @@ export interface DigestInput {
   end: Date;
   now: Date;
   records: Array<{ timeline: Timeline; events: ReportEvent[] }>;
+  /** 日报 asked in chat: headed with today's date, today so far first, then yesterday (default: the 08:30 digest). */
+  onDemand?: boolean;
 }
 
 export interface Digest {
@@ -47,30 +49,43 @@ function joinCounts(entries: Array<[string, number]>): string {
   return entries.map(([k, n]) => `${k} ${n}`).join(' · ');
 }
 
+/** New, resolved and confirmed tickets in [from, to), under "昨日" or "今日". */
+function daySection(
+  bot: BotConfig,
+  rows: Array<{ timeline: Timeline; events: ReportEvent[] }>,
+  from: Date,
+  to: Date,
+  word: string,
+): string {
+  const created = rows.filter((r) => within(r.timeline.createdAt, from, to));
+  const byLevel = [1, 2, 3, 4].map((l) => [LEVEL_NAME[l], created.filter((r) => r.timeline.level === l).length] as [string, number]);
+  const bySystem = new Map<string, number>();
+  for (const r of created) bySystem.set(systemShort(bot, r.timeline.system), (bySystem.get(systemShort(bot, r.timeline.system)) ?? 0) + 1);
+  const resolved = rows.filter((r) => within(r.timeline.resolvedAt, from, to));
+  const confirms = rows.flatMap((r) => r.events.filter((e) => e.type === 'confirmed' && within(e.at, from, to)));
+  const ratings = confirms.map((e) => e.rating).filter((x): x is number => typeof x === 'number');
+  const avg = mean(ratings);
+  return [
+    `**${word}新增 ${created.length} 单**${created.length ? `：${joinCounts(byLevel.filter(([, n]) => n > 0))}` : ''}`,
+    ...(bySystem.size ? [`系统：${joinCounts([...bySystem].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))}`] : []),
+    `**${word}解决 ${resolved.length} 单** · 确认 ${confirms.length} 单 · 满意度 ${avg === null ? '—' : `${avg.toFixed(1)}（${ratings.length} 评）`}`,
+  ].join('\n');
+}
+
 export function buildDigest(input: DigestInput, limit = APP_MARKDOWN_LIMIT): Digest {
   const { bot, start, end, now } = input;
   // Cancelled tickets and duplicates merged into another are not work anyone owes.
   const rows = input.records.filter((r) => counts(r.timeline)).map((r) => ({ ...r, o: outcomes(bot, r.timeline, now) }));
   const day = local(start);
+  const today = local(end);
   const sections: string[] = [
-    `**维保日报 · ${bot.name} · ${day.format('MM-DD')}(周${WEEKDAY[day.day()]})**\n> 昨日 ${day.format('MM-DD')} 全天 · 现状截至 ${toChatTime(now)}`,
+    input.onDemand
+      ? `**维保日报 · ${bot.name} · ${today.format('MM-DD')}(周${WEEKDAY[today.day()]})**\n> 今日截至 ${toChatTime(now)} · 昨日 ${day.format('MM-DD')} 全天`
+      : `**维保日报 · ${bot.name} · ${day.format('MM-DD')}(周${WEEKDAY[day.day()]})**\n> 昨日 ${day.format('MM-DD')} 全天 · 现状截至 ${toChatTime(now)}`,
   ];
-
-  const created = rows.filter((r) => counts(r.timeline) && within(r.timeline.createdAt, start, end));
-  const byLevel = [1, 2, 3, 4].map((l) => [LEVEL_NAME[l], created.filter((r) => r.timeline.level === l).length] as [string, number]);
-  const bySystem = new Map<string, number>();
-  for (const r of created) bySystem.set(systemShort(bot, r.timeline.system), (bySystem.get(systemShort(bot, r.timeline.system)) ?? 0) + 1);
-  const resolved = rows.filter((r) => counts(r.timeline) && within(r.timeline.resolvedAt, start, end));
-  const confirms = rows.flatMap((r) => r.events.filter((e) => e.type === 'confirmed' && within(e.at, start, end)));
-  const ratings = confirms.map((e) => e.rating).filter((x): x is number => typeof x === 'number');
-  const avg = mean(ratings);
-  sections.push(
-    [
-      `**昨日新增 ${created.length} 单**${created.length ? `：${joinCounts(byLevel.filter(([, n]) => n > 0))}` : ''}`,
-      ...(bySystem.size ? [`系统：${joinCounts([...bySystem].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))}`] : []),
-      `**昨日解决 ${resolved.length} 单** · 确认 ${confirms.length} 单 · 满意度 ${avg === null ? '—' : `${avg.toFixed(1)}（${ratings.length} 评）`}`,
-    ].join('\n'),
-  );
+  // On demand during the day, today so far comes first: that is what the lead asking wants to know.
+  if (input.onDemand) sections.push(daySection(bot, rows, end, now, '今日'));
+  sections.push(daySection(bot, rows, start, end, '昨日'));
 
   const breached = rows
     .flatMap((r) =>
@@ -113,7 +128,12 @@ export function buildDigest(input: DigestInput, limit = APP_MARKDOWN_LIMIT): Dig
 
   const open = rows
     .filter((r) => active(r.timeline))
-    .sort((a, b) => a.timeline.createdAt.getTime() - b.timeline.createdAt.getTime() || a.timeline.no - b.timeline.no);
+    .sort(
+      (a, b) =>
+        a.timeline.level - b.timeline.level ||
+        a.timeline.createdAt.getTime() - b.timeline.createdAt.getTime() ||
+        a.timeline.no - b.timeline.no,
+    );
   const unclaimed = open.filter((r) => r.timeline.status === 'open');
   if (unclaimed.length) {
     sections.push(
@@ -130,7 +150,7 @@ export function buildDigest(input: DigestInput, limit = APP_MARKDOWN_LIMIT): Dig
   sections.push(
     open.length
       ? [
-          `**未结 ${open.length} 单**（最早在前）`,
+          `**未结 ${open.length} 单**（按级别，同级最早在前）`,
           ...capped(
             open.map(
               (r) =>

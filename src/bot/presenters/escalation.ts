@@ -1,33 +1,38 @@
-/** What escalation says, in short Chinese for people. Pure: content only, no sending. */
-import type { BotConfig } from '../config/bots.js';
-import { personName } from '../roster/roster.js';
-import { levelWords, systemName } from '../tickets/labels.js';
-import type { TicketDoc } from '../tickets/types.js';
-import { toChatTime } from '../time.js';
-import type { OutboundContent } from '../wecom/types.js';
-import type { TargetName } from './config.js';
-import type { PlannedStep, Target } from './policy.js';
+/**
+ * What SLA escalation says: reminders before a deadline and breach notices after it. These go to backups,
+ * leads and the group, so the ticket's title is masked (patient identifiers). Pure: content only, no sending.
+ */
+import type { BotConfig } from '../../config/bots.js';
+import type { TargetName } from '../../sla/config.js';
+import type { PlannedStep, Target } from '../../sla/policy.js';
+import type { TicketDoc } from '../../tickets/types.js';
+import type { OutboundContent } from '../../wecom/types.js';
+import { shownTitle } from './mask.js';
+import { personName, staffPhones } from './people.js';
+import { ticketSummary } from './ticket.js';
+import { at, duration, levelWords, systemName, TARGET_WORDS } from './words.js';
 
-const TARGET_WORDS: Record<TargetName, string> = { response: '响应', onsite: '到场', resolve: '解决' };
 /** The chat command that stops each clock. */
 const STOP_COMMAND: Record<TargetName, string> = { response: '接单', onsite: '到场', resolve: '解决' };
 
-function minutes(ms: number): string {
-  const m = Math.max(0, Math.round(ms / 60_000));
-  if (m < 60) return `${m} 分钟`;
-  const h = Math.floor(m / 60);
-  return m % 60 ? `${h} 小时 ${m % 60} 分钟` : `${h} 小时`;
-}
-
 function headline(bot: BotConfig, t: TicketDoc): string {
-  return `#${t.no} ${levelWords(t.level)} · ${systemName(bot, t.system)} · ${t.title}`;
+  return `#${t.no} ${levelWords(t.level)} · ${systemName(bot, t.system)} · ${shownTitle(t.title, 40, staffPhones(bot))}`;
 }
 
 function owner(bot: BotConfig, t: TicketDoc): string {
   return t.assignee ? (t.assignee.name ?? personName(bot, t.assignee.userid)) : '待接单';
 }
 
-/** The card that asks the on-duty engineer to claim a new ticket; the button key is `claim:<no>`. */
+/** The group's new-ticket post: masked, mentions the engineer who must act. */
+export function newTicketGroupNote(bot: BotConfig, t: TicketDoc, primary: string, headlineWord = '新报修'): OutboundContent {
+  return {
+    type: 'markdown',
+    markdown: [`${headlineWord} <@${primary}>`, ...ticketSummary(bot, t, { masked: true }), `回复「接单 ${t.no}」或点卡片上的接单。`].join(
+      '\n',
+    ),
+  };
+}
+
 /** A reminder before the deadline (the 50 % / 75 % steps). */
 export function reminder(bot: BotConfig, t: TicketDoc, name: TargetName, target: Target, step: PlannedStep, now: Date): OutboundContent {
   const left = new Date(target.dueAt).getTime() - now.getTime();
@@ -36,7 +41,7 @@ export function reminder(bot: BotConfig, t: TicketDoc, name: TargetName, target:
     markdown: [
       `**⏰ ${TARGET_WORDS[name]}时限已过 ${step.key}**`,
       headline(bot, t),
-      `截止 ${toChatTime(target.dueAt)}（剩余 ${minutes(left)}），负责人：${owner(bot, t)}`,
+      `截止 ${at(target.dueAt)}（剩余 ${duration(left)}），负责人：${owner(bot, t)}`,
       `处理后回复「${STOP_COMMAND[name]} ${t.no}」`,
     ].join('\n'),
   };
@@ -58,7 +63,7 @@ export function breachNotice(
     markdown: [
       title,
       headline(bot, t),
-      `截止 ${toChatTime(target.dueAt)}，已超时 ${minutes(over)}，负责人：${owner(bot, t)}`,
+      `截止 ${at(target.dueAt)}，已超时 ${duration(over)}，负责人：${owner(bot, t)}`,
       `请回复「${STOP_COMMAND[name]} ${t.no}」或「进度 ${t.no}」`,
     ].join('\n'),
   };

@@ -1,7 +1,8 @@
-import type { BotConfig } from '../config/bots.js';
-import type { TicketDoc } from '../tickets/types.js';
-import { toChatTime } from '../time.js';
-import { ticketHead } from './texts.js';
+/** Template cards: the on-duty engineer's claim card and its state after a click (WeCom button_interaction). */
+import type { BotConfig } from '../../config/bots.js';
+import type { TicketDoc } from '../../tickets/types.js';
+import { ticketHead } from './ticket.js';
+import { at, clipBytes, short } from './words.js';
 
 /** Button keys of the cards this module sends: "claim:<no>". */
 export const CLAIM_KEY = /^claim:(\d{1,9})$/;
@@ -16,22 +17,22 @@ function baseCard(bot: BotConfig, t: TicketDoc, taskId: string) {
   return {
     card_type: 'button_interaction',
     source: { desc: bot.name },
-    main_title: { title: ticketHead(bot, t), desc: t.title.slice(0, 40) },
+    main_title: { title: ticketHead(bot, t), desc: short(t.title, 40) },
     horizontal_content_list: [
       { keyname: '报修人', value: `${t.reporter.name}${dept}` },
       ...(t.reporter.contact ? [{ keyname: '联系方式', value: t.reporter.contact }] : []),
-      { keyname: '响应时限', value: toChatTime(t.sla.response.dueAt) },
+      { keyname: '响应时限', value: at(t.sla.response.dueAt) },
       ...(t.reporterCount > 1 ? [{ keyname: '报告人数', value: `${t.reporterCount} 人` }] : []),
     ],
     task_id: taskId,
   };
 }
 
-/** The on-duty engineer's card with the 接单 button. */
+/** The on-duty engineer's card with the 接单 button; the triage reason is for them. */
 export function claimCard(bot: BotConfig, t: TicketDoc, taskId: string): object {
   return {
     ...baseCard(bot, t, taskId),
-    sub_title_text: t.triageReason ? `依据：${t.triageReason}` : '请尽快接单',
+    sub_title_text: t.triageReason ? `判定依据：${t.triageReason}` : '请尽快接单',
     button_list: [{ text: '接单', style: 1, key: `claim:${t.no}` }],
   };
 }
@@ -41,6 +42,7 @@ export function claimedCard(bot: BotConfig, t: TicketDoc, taskId: string, note: 
   return {
     ...baseCard(bot, t, taskId),
     sub_title_text: note,
-    button_list: [{ text: note.slice(0, 10), style: 2, key: `done:${t.no}` }],
+    // WeCom limits button text; cut between characters, never inside one.
+    button_list: [{ text: clipBytes(note, 30), style: 2, key: `done:${t.no}` }],
   };
 }

@@ -1,0 +1,16 @@
+/** Small talk and flow text filling: greetings, thanks, "{no}" placeholders in flow files. */
+
+/** Fills "{no}", "{title}" … in a flow text; unknown or empty placeholders stay as written. */
+export function fill(text: string, vars: Record<string, string | number | null | undefined>): string {
+  return text.replace(/\{(\w+)\}/g, (m, k: string) => (vars[k] === undefined || vars[k] === null ? m : String(vars[k])));
+}
+
+export const GREETING_SINGLE = '您好，我是维保助手。直接描述遇到的问题即可报修，例如“LIS报告打印不出来”；发送“帮助”查看命令。';
+export const GREETING_GROUP = '您好，需要报修请 @我 并描述问题，例如“LIS报告打印不出来”。';
+export const THANKS = '不客气，有问题随时找我。';
+
+/** The answer to a report sent again within minutes (flood control, src/wecom/flood.ts). */
+export function repeatedReportReply(no: number, minutesAgo: number): string {
+  const when = minutesAgo < 1 ? '刚才' : ` ${minutesAgo} 分钟前`;
+  return `您${when}已报过同样的问题，已记录在 #${no}，无需重复发送。`;
+}

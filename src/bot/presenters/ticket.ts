@@ -1,0 +1,105 @@
+/** A ticket as the bot names it: heads, summaries for engineers, the reporter's answers when it opens. */
+import type { BotConfig } from '../../config/bots.js';
+import type { TicketDoc } from '../../tickets/types.js';
+import { local } from '../../time.js';
+import { shownTitle } from './mask.js';
+import { responderForReporter, staffPhones, whoWithPhone } from './people.js';
+import { at, levelWords, short, systemName, systemShort, tag } from './words.js';
+
+/** "#12【一级/紧急】检验系统(LIS)" — for engineers and leads. */
+export function ticketHead(bot: BotConfig, t: Pick<TicketDoc, 'no' | 'level' | 'system'>): string {
+  return `${tag(t.no)}【${levelWords(t.level)}】${systemName(bot, t.system)}`;
+}
+
+/** "#2 HIS 登录报错" — how every direct message names its ticket: number, system, short title. */
+export function ticketName(bot: BotConfig, t: Pick<TicketDoc, 'no' | 'system' | 'title'>, titleMax = 16): string {
+  return `${tag(t.no)} ${systemName(bot, t.system)} ${shownTitle(t.title, titleMax, staffPhones(bot))}`;
+}
+
+/**
+ * A deadline for a reporter, in plain words: "15:48" today, "明天 09:00", else "11-23 09:00" (`now` decides
+ * what today is).
+ */
+export function plainTime(when: Date | string, now: Date): string {
+  const d = local(when);
+  const today = local(now).startOf('day');
+  if (d.isSame(today, 'day')) return d.format('HH:mm');
+  if (d.isSame(today.add(1, 'day'), 'day')) return `明天 ${d.format('HH:mm')}`;
+  return d.format('MM-DD HH:mm');
+}
+
+/**
+ * The reporter's answer when a ticket opens, in plain words: which ticket, who is coming and by when.
+ * "已登记 #1（检验系统(LIS)·报告打印不出）。刘洋 工程师（138…）会在 15:48 前联系您。" No triage reason and no
+ * contract terms: those are for engineers (issue #16). The group address ("@护士小李") is added by the engine.
+ */
+export function createdReply(bot: BotConfig, t: TicketDoc, notified: string): string {
+  const when = plainTime(t.sla.response.dueAt, t.createdAt);
+  return `已登记 ${tag(t.no)}（${systemName(bot, t.system)}·${shownTitle(t.title, 20, staffPhones(bot))}）。${responderForReporter(bot, notified)}会在 ${when} 前联系您。`;
+}
+
+/**
+ * One line for each other fault of a multi-fault message, in the reporter's words like createdReply:
+ * "另外的排队叫号问题也已登记：#13（排队叫号·叫号也没声音）。张伟 工程师（138…）会在 15:48 前联系您。"
+ */
+export function alsoOpenedReply(bot: BotConfig, t: TicketDoc, merged: boolean, notified: string): string {
+  const system = systemName(bot, t.system);
+  if (merged) return `另外的${system}问题已并入故障事件（您的报修 ${tag(t.no)}），工程师已收到通知。`;
+  const when = plainTime(t.sla.response.dueAt, t.createdAt);
+  return `另外的${system}问题也已登记：${tag(t.no)}（${system}·${shownTitle(t.title, 20, staffPhones(bot))}）。${responderForReporter(bot, notified)}会在 ${when} 前联系您。`;
+}
+
+/** "已知悉，并入 #22（HIS 全院故障）…": a report linked to an incident; its own number is kept for 我的工单. */
+export function linkedReply(bot: BotConfig, report: TicketDoc, incident: TicketDoc, declared = false, notified = ''): string {
+  const what = `${systemShort(bot, incident.system)} ${incident.departments.length >= 2 ? '多科室' : '全院'}故障`;
+  if (declared) {
+    // This report declared the incident: say what was opened, how urgent, and who was told.
+    return [
+      `已登记故障事件 ${ticketHead(bot, incident)}（${what}），已通知 ${whoWithPhone(bot, notified)}，处理进展会通知您。（您的报修记为 #${report.no}）`,
+      `响应时限 ${at(incident.sla.response.dueAt)} 前。`,
+    ].join('\n');
+  }
+  const who = incident.assignee ? `${incident.assignee.name} 正在处理` : '工程师已收到通知';
+  return `已知悉，并入 #${incident.no}（${what}，已有 ${incident.reporterCount ?? 1} 人报告），${who}，处理进展会通知您。（您的报修记为 #${report.no}）`;
+}
+
+/** What an out-of-scope report is about, in the reporter's words ("打印机"), for the referral answer. */
+const THINGS: Array<[RegExp, string]> = [
+  [/打印机|打印|卡纸|硒鼓|墨盒/, '打印机'],
+  [/电脑|主机|显示器|键盘|鼠标|开不了机|蓝屏|黑屏/, '电脑'],
+  [/网络|网线|断网|wifi|无线|上不了网/i, '网络'],
+  [/电话|座机|分机/, '电话'],
+  [/扫码枪|扫描枪|读卡器|PDA/i, '设备'],
+];
+
+/**
+ * "打印机属于信息科负责，不在软件维保范围，已转 王磊（分机…）": an out-of-scope report (system `other`) was
+ * recorded and passed to the hospital's 信息科 contact (contract scope: the vendor maintains the software systems).
+ */
+export function referredReply(bot: BotConfig, t: TicketDoc, text: string): string {
+  const thing = THINGS.find(([re]) => re.test(text))?.[1] ?? '这类硬件/网络问题';
+  return `${thing}属于信息科负责，不在软件维保范围，已转 ${whoWithPhone(bot, bot.roster.itContact.userid)} 处理（记录 #${t.no}）。`;
+}
+
+/** "同时 HIS 有 #22 正在处理": a report kept apart from a running incident of the same system. */
+export function alongsideNote(bot: BotConfig, incident: TicketDoc): string {
+  return `同时 ${systemShort(bot, incident.system)} 有 #${incident.no}（${shownTitle(incident.title, 30, staffPhones(bot))}）正在处理。`;
+}
+
+/**
+ * First lines of a ticket for engineers: what, where, who, how urgent, why this level. `masked` hides patient
+ * identifiers, the reporter's phone and the triage reason (group posts); the assignee's own card keeps them.
+ */
+export function ticketSummary(bot: BotConfig, t: TicketDoc, opts: { masked?: boolean } = {}): string[] {
+  const dept = t.reporter.department ? ` ${t.reporter.department}` : '';
+  const contact = t.reporter.contact && !opts.masked ? ` ${t.reporter.contact}` : '';
+  return [
+    ticketHead(bot, t),
+    `问题：${opts.masked ? shownTitle(t.title, 60, staffPhones(bot)) : short(t.title, 60)}`,
+    `报修：${t.reporter.name}${dept}${contact}`,
+    ...(t.reporterCount > 1 ? [`报告人数：${t.reporterCount} 人`] : []),
+    `响应时限：${at(t.sla.response.dueAt)}`,
+    // The reason and the contract's level terms are for engineers, not for the nurses who read the group.
+    t.triageReason && !opts.masked ? `判定依据：${t.triageReason}` : '',
+  ].filter(Boolean);
+}

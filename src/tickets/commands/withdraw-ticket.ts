@@ -1,0 +1,35 @@
+import { applyChange } from '../apply.js';
+import { clip, firstRefusal, requireStatus } from '../guards.js';
+import { ACTIVE, type Actor, type CommandResult, refuse, type TicketContext } from '../types.js';
+
+export interface WithdrawTicketInput {
+  no: number;
+  actor: Actor;
+  /** Optional: "不用了", "已自己解决". */
+  reason: string;
+}
+
+/**
+ * The reporter withdraws their own unfinished report ("撤销 16 不用了", or "取消 16" from the reporter): the
+ * ticket is cancelled with `withdrawn: true` on the `cancelled` event, so the engineer is told and reports
+ * leave it out like any cancelled ticket. Only the reporter who opened it may (others of the same fault
+ * subscribed to it; their withdrawing would end everyone's ticket).
+ */
+export function withdrawTicket(ctx: TicketContext, input: WithdrawTicketInput): Promise<CommandResult> {
+  return applyChange(ctx, {
+    no: input.no,
+    from: ACTIVE,
+    actor: input.actor.userid,
+    build(t, at) {
+      const denied = firstRefusal(
+        () => (t.reporter.userid === input.actor.userid ? null : refuse('forbidden', `抱歉，只有报修人可以撤销 #${t.no}`)),
+        () => requireStatus(t, ACTIVE, '撤销'),
+      );
+      if (denied) return denied;
+      return {
+        set: { status: 'cancelled', closedAt: at, pause: null },
+        events: [{ type: 'cancelled', reason: clip(input.reason || '报修人撤销', 500), withdrawn: true }],
+      };
+    },
+  });
+}
