@@ -142,9 +142,11 @@ describe('confirmation and rating', () => {
   });
 
   it('a reporter is not asked to rate a ticket another reporter reopened', async () => {
-    // Two reports of the same outage within the storm window: one ticket, nurse_k subscribed.
+    // Two reports of the same fault; the engineer merges the second into the first, so nurse_k follows #no.
     const no = noIn(await h.say('nurse_j', '心电系统打不开了，心电室'));
-    expect(noIn(await h.say('nurse_k', '心电系统打不开了，心内科'))).toBe(no);
+    const dup = noIn(await h.say('nurse_k', '心电系统打不开了，心电室'));
+    expect(await h.say('liuyang', `合并 ${dup} 到 ${no}`)).toContain(`已将 #${dup} 作为重复报修合并到 #${no}`);
+    expect((await h.ticket(no)).subscribers.map((s) => s.userid)).toContain('nurse_k');
     await h.say('liuyang', `接单 ${no}`);
     await h.say('liuyang', `解决 ${no} 原因:服务挂了 处理:重启服务`);
     await h.settle();
