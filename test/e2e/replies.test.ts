@@ -212,7 +212,7 @@ describe('engineers', () => {
   });
 
   it('text is shortened by characters: an emoji near a limit is kept whole or left out, never U+FFFD', async () => {
-    const title = `${'心'.repeat(39)}🖨️电脑心内科打印不出来报错，心内科`;
+    const title = `${'心'.repeat(39)}🖨️HIS医生站开医嘱报错，心内科`;
     const no = noIn(await h.say('nurse_q', title));
     const note = `${'进'.repeat(999)}😀`;
     await h.say('zhangwei', `接单 ${no}`);
