@@ -18,10 +18,9 @@ import { recordPack, recordsPdf, recordsWorkbook } from '../../src/reports/servi
 import { buildSlaReport } from '../../src/reports/sla-report.js';
 import { foldTimeline, type ReportEvent } from '../../src/reports/timeline.js';
 import { autoCloseTicket, createTicket, mergeIntoTicket, recordBreach } from '../../src/tickets/commands/index.js';
-import { applyChange } from '../../src/tickets/apply.js';
 import { TicketEventBus } from '../../src/tickets/events.js';
 import { ensureTicketIndexes, TicketEvent } from '../../src/tickets/model.js';
-import { ACTIVE, type EventType, type Level, type TicketEventRecord } from '../../src/tickets/types.js';
+import type { Level, TicketEventRecord } from '../../src/tickets/types.js';
 import { dayjs } from '../../src/time.js';
 import { WecomClient } from '../../src/wecom/client.js';
 import { RateLimiter } from '../../src/wecom/rate-limit.js';
@@ -77,31 +76,19 @@ async function alsoReports(when: string, no: number, userid: string): Promise<vo
   if (!r.ok) throw new Error(r.message);
 }
 
-/**
- * The reporter's 撤销 and the referral to the 信息科, in the event shapes of #16 (`cancelled` with `withdrawn: true`) and
- * #17 (`referred` with the receiving contact). Their chat commands had not landed when this test was written, so the
- * change goes through the one write path directly.
- */
-async function withdraw(when: string, no: number, userid: string, reason: string): Promise<void> {
+/** A report out of the vendor's scope, passed to the 信息科 contact as the conversation engine opens it (#17). */
+async function referral(when: string, userid: string, title: string): Promise<number> {
   at(when);
-  const r = await applyChange(ctx(), {
-    no,
-    from: ACTIVE,
-    actor: userid,
-    build: (_t, now) => ({ set: { status: 'cancelled', closedAt: now }, events: [{ type: 'cancelled', reason, withdrawn: true }] }),
+  const r = await createTicket(ctx(), {
+    system: 'other',
+    level: 3,
+    title,
+    reporter: { userid, name: userid },
+    chat: { chatId: 'wr_demo', channel: 'aibot' },
+    referTo: { userid: 'wanglei', name: '王磊' },
   });
   if (!r.ok) throw new Error(r.message);
-}
-
-async function refer(when: string, no: number, to: string): Promise<void> {
-  at(when);
-  const r = await applyChange(ctx(), {
-    no,
-    from: ACTIVE,
-    actor: to,
-    build: () => ({ events: [{ type: 'referred' as EventType, to: { userid: to, name: '王磊' } }] }),
-  });
-  if (!r.ok) throw new Error(r.message);
+  return r.doc.no;
 }
 
 async function job<T extends { ok: boolean }>(when: string, run: () => Promise<T>): Promise<void> {
@@ -168,11 +155,10 @@ beforeAll(async () => {
 
   // #7 三级 EMR: the reporter withdraws it (撤销) before anyone claims it.
   expect(await report('2026-11-20 09:00', 'nurse03', 3, 'emr', '护理记录模板打不开')).toBe(7);
-  await withdraw('2026-11-20 09:20', 7, 'nurse03', '重启电脑后好了');
+  await say('2026-11-20 09:20', 'nurse03', '撤销 7 重启电脑后好了');
 
   // #8 三级 printer (other): the hospital's own hardware, referred to the 信息科.
-  expect(await report('2026-11-24 15:00', 'clerk01', 3, 'other', '门诊二楼收费处打印机卡纸')).toBe(8);
-  await refer('2026-11-24 15:05', 8, 'wanglei');
+  expect(await referral('2026-11-24 15:00', 'clerk01', '门诊二楼收费处打印机卡纸')).toBe(8);
 
   // #9 三级 LIS late on the last day: unclaimed when the month is signed; the response breach is recorded.
   expect(await report('2026-11-30 22:00', 'lab01', 3, 'lis', '检验报告打印偶发乱码')).toBe(9);
@@ -383,7 +369,7 @@ describe('the workbook read back with exceljs', () => {
       {
         工单号: 8,
         报修时间: '2026-11-24 15:00',
-        转交时间: '2026-11-24 15:05',
+        转交时间: '2026-11-24 15:00',
         系统: '硬件/网络(信息科)',
         科室: '门诊部',
         报修人: '吴静',
