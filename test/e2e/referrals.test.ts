@@ -22,7 +22,7 @@ describe('out-of-scope reports are referrals to the 信息科', () => {
   it('a printer report is recorded, passed to 王磊 and the reporter is told plainly; no vendor page', async () => {
     const groupBefore = webhookTexts(h.sim).length;
     const reply = await answer('n_p1', '护士站打印机卡纸了');
-    expect(reply).toMatch(/^打印机属于信息科负责，不在软件维保范围，已转 王磊（13900000001）/);
+    expect(reply).toMatch(/^@n_p1 打印机属于信息科负责，不在软件维保范围，已转 王磊（13900000001）/);
     const t = await h.ticket(noIn(reply));
     expect(t.status).toBe('referred');
     expect(t.events.map((e) => e.type)).toEqual(['created', 'referred']);
@@ -40,13 +40,13 @@ describe('out-of-scope reports are referrals to the 信息科', () => {
 
   it('a PC that does not start is a referral too', async () => {
     const reply = await answer('n_p2', '儿科护士站的电脑开不了机');
-    expect(reply).toMatch(/^电脑属于信息科负责/);
+    expect(reply).toMatch(/^@n_p2 电脑属于信息科负责/);
     expect((await h.ticket(noIn(reply))).status).toBe('referred');
   });
 
   it('referrals are not in the vendor SLA figures, and the referral query lists them', async () => {
     const his = await h.say('n_p3', '急诊科 HIS 保存医嘱报错');
-    expect(his).toMatch(/^已登记 #\d+/);
+    expect(his).toMatch(/^@n_p3 已登记 #\d+/);
     const res = await fetch(`${h.url}/api/reports/sla?bot=demo&month=2026-11`, auth);
     const report = (await res.json()) as { totals: { tickets: number; referred: number }; bySystem: Record<string, number> };
     expect(report.totals.tickets).toBe(1);

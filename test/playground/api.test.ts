@@ -58,7 +58,7 @@ describe('playground API', () => {
   });
 
   it('+1 h on the demo clock: the unclaimed ticket’s reminders and breach fire by the service clock', async () => {
-    const r = await post('send', { as: 'nurse02', text: '@维保助手 急诊挂号系统全部打不开，病人在排队，分机1200', to: 'group' });
+    const r = await post('send', { as: 'nurse02', text: '@维保助手 急诊挂号处HIS打不开，病人在排队，分机1200', to: 'group' });
     expect(r.json).toEqual({ delivered: true });
     await until(
       () => Ticket.countDocuments({}),

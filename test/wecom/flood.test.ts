@@ -40,7 +40,7 @@ describe('flood control', () => {
     expect(mine).toHaveLength(1);
     const no = mine[0].no;
     const answers = replies();
-    expect(answers.filter((a) => a.startsWith(`已登记 #${no}`))).toHaveLength(1);
+    expect(answers.filter((a) => a.startsWith(`@nurse_flood 已登记 #${no}`))).toHaveLength(1);
     expect(answers.filter((a) => a.includes('已报过同样的问题') && a.includes(`#${no}`))).toHaveLength(49);
 
     const cards = h.sim
