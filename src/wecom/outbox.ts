@@ -5,6 +5,12 @@ import { log } from '../log.js';
 import { type WecomClient, WecomApiError } from './client.js';
 import type { RateLimiter, RateRule } from './rate-limit.js';
 
+/**
+ * WeCom message/send `duplicate_check_interval` in seconds (WeCom: default 1800, at most 14 400). Five minutes covers
+ * a resend after a crash (lease 30 s plus a restart) while an identical reminder sent later is still shown.
+ */
+const DUPLICATE_CHECK_S = 300;
+
 export type OutboxKind = 'app' | 'appchat' | 'webhook' | 'update_card' | 'response_url' | 'aibot_ws';
 
 /**
@@ -385,7 +391,13 @@ export class Outbox {
     const app = { corpId: bot.wecom.corpId, secret: bot.wecom.secret };
     switch (doc.kind) {
       case 'app':
-        return this.client.callApi(app, '/cgi-bin/message/send', doc.payload);
+        // A message sent just before a crash whose "sent" mark was lost goes out again after the lease: WeCom's
+        // duplicate check (message/send) drops an identical body within the interval, so the user sees it once.
+        return this.client.callApi(app, '/cgi-bin/message/send', {
+          ...doc.payload,
+          enable_duplicate_check: 1,
+          duplicate_check_interval: DUPLICATE_CHECK_S,
+        });
       case 'appchat':
         return this.client.callApi(app, '/cgi-bin/appchat/send', doc.payload);
       case 'update_card':

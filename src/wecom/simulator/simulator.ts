@@ -70,6 +70,11 @@ export interface Received {
   seq: number;
   /** response_url calls: the conversation of the callback that carried the URL (group chat or 1:1). */
   replyTo?: { chatId?: string; userid: string };
+  /**
+   * message/send with `enable_duplicate_check: 1` whose body equals one accepted within its
+   * `duplicate_check_interval` (seconds, WeCom's default 1800): WeCom answers 0 but shows the user nothing.
+   */
+  duplicate?: boolean;
 }
 
 export interface CallbackResult {
@@ -186,9 +191,9 @@ export class WecomSimulator extends EventEmitter {
     return kind ? this.log.filter((r) => r.kind === kind) : [...this.log];
   }
 
-  /** Accepted (errcode 0) requests of a kind. */
+  /** Accepted (errcode 0) requests of a kind that reached someone (WeCom's duplicate check drops repeats). */
   delivered(kind: SimKind): Received[] {
-    return this.received(kind).filter((r) => r.errcode === 0);
+    return this.received(kind).filter((r) => r.errcode === 0 && !r.duplicate);
   }
 
   /** What was received after position `cursor` (0 = everything still in the log), oldest first. */
@@ -352,6 +357,20 @@ export class WecomSimulator extends EventEmitter {
     return true;
   }
 
+  /**
+   * WeCom's message/send duplicate check: with `enable_duplicate_check: 1`, a body identical to one accepted within
+   * `duplicate_check_interval` seconds (default 1800, at most 4 h) is acknowledged but not shown again.
+   */
+  private isDuplicate(body: Record<string, unknown> | null): boolean {
+    if (!body || Number(body.enable_duplicate_check) !== 1) return false;
+    const windowMs = Number(body.duplicate_check_interval ?? 1800) * 1000;
+    const since = this.clock.now().getTime() - windowMs;
+    const same = JSON.stringify(body);
+    return this.log.some(
+      (e) => e.kind === 'message/send' && e.errcode === 0 && !e.duplicate && e.at.getTime() >= since && JSON.stringify(e.body) === same,
+    );
+  }
+
   private takeFault(kind: SimKind): Fault | undefined {
     const f = this.faults.find((x) => x.count > 0 && (x.kind === kind || (x.kind === '*' && kind !== 'gettoken')));
     if (!f) return undefined;
@@ -361,7 +380,8 @@ export class WecomSimulator extends EventEmitter {
   }
 
   private record(r: Omit<Received, 'at' | 'seq'>): void {
-    const entry: Received = { ...r, at: this.clock.now(), seq: ++this.logSeq };
+    const duplicate = r.kind === 'message/send' && r.errcode === 0 && this.isDuplicate(r.body) ? { duplicate: true } : {};
+    const entry: Received = { ...r, ...duplicate, at: this.clock.now(), seq: ++this.logSeq };
     this.log.push(entry);
     this.emit('received', entry);
   }
