@@ -78,10 +78,12 @@ export function ticketCursor(f: TicketFilter) {
   return Ticket.find(filterQuery(f), { pending: 0 }).sort({ bot: 1, no: 1 }).lean<TicketDoc>().cursor();
 }
 
-/** Tickets a person reported, subscribed to or is assigned, unfinished first. */
-export async function ticketsOf(bot: string, userid: string, limit = 10): Promise<TicketDoc[]> {
-  // An incident is listed to whoever works it; its reporters see their own linked reports instead.
-  const mine: Record<string, unknown> = {
+/**
+ * The filter for the tickets a person reported, subscribed to or is assigned. An incident is listed to whoever
+ * works it; its reporters see their own linked reports instead.
+ */
+function ticketsOfPerson(bot: string, userid: string): Record<string, unknown> {
+  return {
     bot,
     $or: [
       { 'reporter.userid': userid, kind: { $ne: 'incident' } },
@@ -89,6 +91,11 @@ export async function ticketsOf(bot: string, userid: string, limit = 10): Promis
       { 'subscribers.userid': userid, kind: { $ne: 'incident' } },
     ],
   };
+}
+
+/** Tickets a person reported, subscribed to or is assigned, unfinished first. */
+export async function ticketsOf(bot: string, userid: string, limit = 10): Promise<TicketDoc[]> {
+  const mine = ticketsOfPerson(bot, userid);
   const active = await Ticket.find({ ...mine, status: { $in: [...ACTIVE, 'resolved', 'linked'] } }, { pending: 0 })
     .sort({ no: -1 })
     .limit(limit)
@@ -140,15 +147,7 @@ export function byLevelThenDeadline(a: TicketDoc, b: TicketDoc): number {
  * to or is assigned, by level then running deadline; `total` counts them all, `items` holds at most `limit`.
  */
 export async function unfinishedTicketsOf(bot: string, userid: string, limit = 10): Promise<{ items: TicketDoc[]; total: number }> {
-  // An incident is listed to whoever works it; its reporters see their own linked reports instead.
-  const mine: Record<string, unknown> = {
-    bot,
-    $or: [
-      { 'reporter.userid': userid, kind: { $ne: 'incident' } },
-      { 'assignee.userid': userid },
-      { 'subscribers.userid': userid, kind: { $ne: 'incident' } },
-    ],
-  };
+  const mine = ticketsOfPerson(bot, userid);
   const all = await Ticket.find({ ...mine, status: { $in: [...ACTIVE, 'resolved', 'linked'] } }, { pending: 0 }).lean<TicketDoc[]>();
   all.sort(byLevelThenDeadline);
   return { items: all.slice(0, limit), total: all.length };
