@@ -8,6 +8,7 @@ import { buildPdf } from '../../src/reports/pdf.js';
 import { buildSlaReport } from '../../src/reports/sla-report.js';
 import { foldTimeline, type ReportEvent } from '../../src/reports/timeline.js';
 import { buildWorkbook } from '../../src/reports/workbook.js';
+import { LEVELS, type Repair, type TicketEventPayload } from '../../src/tickets/types.js';
 import { dayjs, ZONE } from '../../src/time.js';
 import type { BenchResult } from './timing.js';
 
@@ -21,26 +22,43 @@ export async function recordsBench(): Promise<BenchResult> {
   const timelines = Array.from({ length: TICKETS }, (_, i) => {
     const no = i + 1;
     const at = new Date(start.getTime() + i * 137 * MIN);
-    const ev = (type: string, dt: number, extra: Record<string, unknown> = {}): ReportEvent => ({
+    const nurse = `nurse${no % 40}`;
+    const engineer = { userid: 'zhangwei', name: '张伟' };
+    const ev = (dt: number, payload: TicketEventPayload, actor = engineer.userid): ReportEvent => ({
+      bot: bot.id,
       no,
-      type,
-      actor: type === 'created' || type === 'confirmed' || type === 'rejected' ? `nurse${no % 40}` : 'zhangwei',
+      seq: 0,
+      actor,
       at: new Date(at.getTime() + dt * MIN),
-      ...extra,
+      ...payload,
     });
+    const level = LEVELS[no % 4] ?? 3;
+    const repair = (cause: string, action: string): Repair => ({ cause, action, mode: 'remote' });
     const events = [
-      ev('created', 0, { level: 1 + (no % 4), system: systems[no % systems.length], title: `第${no}号故障：检验报告打印不出来，急诊在等` }),
-      ev('claimed', 10 + (no % 50)),
-      ev('resolved', 120 + (no % 300), { repair: { cause: '接口服务停止', action: '重启接口服务并补传结果' } }),
+      ev(
+        0,
+        {
+          type: 'created',
+          level,
+          system: systems[no % systems.length] ?? 'his',
+          title: `第${no}号故障：检验报告打印不出来，急诊在等`,
+          reporter: { userid: nurse, name: nurse, department: null },
+          triageReason: null,
+          channel: 'aibot',
+        },
+        nurse,
+      ),
+      ev(10 + (no % 50), { type: 'claimed', assignee: engineer, responseMs: null }),
+      ev(120 + (no % 300), { type: 'resolved', repair: repair('接口服务停止', '重启接口服务并补传结果') }),
       ...(no % 7 === 0
         ? [
-            ev('rejected', 200 + (no % 300), { reason: '仍有部分结果未回传' }),
-            ev('reopened', 200 + (no % 300)),
-            ev('resolved', 400 + (no % 300), { repair: { cause: '中间表积压', action: '清理中间表' } }),
+            ev(200 + (no % 300), { type: 'rejected', reason: '仍有部分结果未回传' }, nurse),
+            ev(200 + (no % 300), { type: 'reopened', status: 'claimed', assignee: engineer }),
+            ev(400 + (no % 300), { type: 'resolved', repair: repair('中间表积压', '清理中间表') }),
           ]
         : []),
-      ev('confirmed', 600 + (no % 300), { rating: 1 + (no % 5), comment: no % 3 ? '处理及时' : null }),
-      ev('closed', 600 + (no % 300)),
+      ev(600 + (no % 300), { type: 'confirmed', rating: 1 + (no % 5), comment: no % 3 ? '处理及时' : null }, nurse),
+      ev(600 + (no % 300), { type: 'closed', auto: false }, nurse),
     ].map((e, seq) => ({ ...e, seq: seq + 1 }));
     return foldTimeline({ no }, events);
   });

@@ -1,7 +1,6 @@
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
 import { personName, whoIsOnDuty } from '../roster/roster.js';
-import type { SupplementFields } from '../tickets/commands/index.js';
 import type { TicketEventNotice } from '../tickets/events.js';
 import type { TicketDoc, TicketEventRecord } from '../tickets/types.js';
 import type { Messenger, OutboundContent } from '../wecom/types.js';
@@ -79,7 +78,7 @@ export function createNotifier(deps: NotifierDeps) {
         return;
       case 'referred': {
         // Out of the vendor's scope: the 信息科 contact gets the report as a plain message (not a vendor claim card).
-        const to = (e.to as { userid?: string } | undefined)?.userid ?? bot.roster.itContact.userid;
+        const to = e.to.userid || bot.roster.itContact.userid;
         const who = [t.reporter.department, t.reporter.name, t.reporter.contact].filter(Boolean).join(' ');
         const text = `【转信息科】#${t.no} ${t.title}\n报修：${who}\n不在软件维保范围，请信息科处理。`;
         await send(bot, e, [to], { type: 'text', text });
@@ -87,11 +86,11 @@ export function createNotifier(deps: NotifierDeps) {
       }
       case 'unlinked':
         // 拆分 (or a linked reporter saying it is not fixed): the report is a ticket of its own now.
-        if (typeof e.from === 'number' && t.status === 'open') await pingResponder(bot, t, e, `报修从 #${e.from} 拆分为单独工单`);
+        if ('from' in e && t.status === 'open') await pingResponder(bot, t, e, `报修从 #${e.from} 拆分为单独工单`);
         return;
       case 'merged':
         // The incident side is silent (engineers were paged once); a report linked afterwards tells its reporter.
-        if (typeof e.into === 'number' && !incident) {
+        if ('into' in e && !incident) {
           const text = `您的报修 #${t.no} 已并入 #${e.into}（同一故障，多人报告），处理进展会通知您。`;
           await send(
             bot,
@@ -102,13 +101,12 @@ export function createNotifier(deps: NotifierDeps) {
         }
         return;
       case 'progress': {
-        const fields = e.fields as SupplementFields | undefined;
-        if (fields?.system && t.status === 'open') {
-          await pingResponder(bot, t, e, `报修补充（系统：${systemName(bot, fields.system)}）`);
+        if (e.kind === 'note') break;
+        if (e.fields.system && t.status === 'open') {
+          await pingResponder(bot, t, e, `报修补充（系统：${systemName(bot, e.fields.system)}）`);
           return;
         }
-        if (fields || e.attachment) return; // the reporter's own additions: engineers see them on the ticket
-        break;
+        return; // the reporter's own additions: engineers see them on the ticket
       }
       case 'resolved':
         // Each linked report is resolved with the incident and tells its own reporter (incidents.ts).

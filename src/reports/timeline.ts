@@ -5,17 +5,10 @@
  * not carry them; every time, status, level, rating and SLA outcome comes from the events, so a report can
  * be re-derived from `ticket_events` alone.
  */
-import type { Level, TicketStatus } from '../tickets/types.js';
+import { type Level, type TicketEventOf, type TicketEventRecord, type TicketStatus, unreachable } from '../tickets/types.js';
 
-/** One event as stored (`ticket_events`), payload included. */
-export interface ReportEvent {
-  no: number;
-  seq?: number;
-  type: string;
-  actor: string;
-  at: Date;
-  [payload: string]: unknown;
-}
+/** One event of the log with its payload, as tickets/queries.ts reads it (stored and pending, today's shapes). */
+export type ReportEvent = TicketEventRecord;
 
 /** The descriptive part of a ticket document the reports show (all optional: events come first). */
 export interface ReportTicket {
@@ -120,22 +113,14 @@ export interface Timeline {
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const date = (v: unknown): Date | null =>
-  v instanceof Date ? v : typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v) : null;
-const asLevel = (v: unknown): Level | null => {
-  const n = Number(v);
-  return n === 1 || n === 2 || n === 3 || n === 4 ? n : null;
-};
+const asLevel = (v: number | undefined): Level | null => (v === 1 || v === 2 || v === 3 || v === 4 ? v : null);
 
-function personOf(v: unknown): { userid: string; name: string } | null {
-  if (typeof v === 'string' && v) return { userid: v, name: v };
-  if (v && typeof v === 'object' && typeof (v as { userid?: unknown }).userid === 'string') {
-    const p = v as { userid: string; name?: unknown };
-    return { userid: p.userid, name: str(p.name) ?? p.userid };
-  }
-  return null;
+/** A person as the record names them: their name, else their userid. */
+function personOf(p: { userid?: string; name?: string | null } | null | undefined): { userid: string; name: string } | null {
+  return p?.userid ? { userid: p.userid, name: str(p.name) ?? p.userid } : null;
 }
+
+const isCreated = (e: TicketEventRecord): e is TicketEventOf<'created'> => e.type === 'created';
 
 /** Events in log order (seq, else time). */
 export function inLogOrder<E extends ReportEvent>(events: E[]): E[] {
@@ -145,7 +130,7 @@ export function inLogOrder<E extends ReportEvent>(events: E[]): E[] {
 /** Folds one ticket's events (any order; sorted here) into its timeline, ignoring events after `asOf`. */
 export function foldTimeline(ticket: ReportTicket, events: ReportEvent[], asOf?: Date): Timeline {
   const sorted = inLogOrder(asOf ? events.filter((e) => e.at.getTime() <= asOf.getTime()) : events);
-  const created = sorted.find((e) => e.type === 'created');
+  const created = sorted.find(isCreated);
   const createdAt = created?.at ?? ticket.createdAt ?? sorted[0]?.at ?? new Date(0);
   const reporter = personOf(created?.reporter) ?? personOf(ticket.reporter) ?? { userid: 'unknown', name: '未知' };
   const t: Timeline = {
@@ -154,7 +139,7 @@ export function foldTimeline(ticket: ReportTicket, events: ReportEvent[], asOf?:
     level: asLevel(created?.level) ?? asLevel(ticket.level) ?? 3,
     system: str(created?.system) ?? ticket.system ?? 'other',
     title: str(created?.title) ?? ticket.title ?? '',
-    department: str((created?.reporter as { department?: unknown } | undefined)?.department) ?? str(ticket.reporter?.department) ?? null,
+    department: str(created?.reporter.department) ?? str(ticket.reporter?.department) ?? null,
     reporter: { userid: reporter.userid, name: str(ticket.reporter?.name) ?? reporter.name },
     assignee: null,
     status: 'open',
@@ -193,122 +178,130 @@ interface FoldState {
   beforePause: RecordStatus;
 }
 
+/** How one event moves the record; every type is listed, so a new one does not compile until it is decided here. */
 function apply(t: Timeline, e: ReportEvent, state: FoldState): void {
   switch (e.type) {
     case 'claimed':
       t.claimedAt ??= e.at;
-      t.assignee = personOf(e.assignee) ?? personOf(e.actor);
+      t.assignee = personOf(e.assignee) ?? personOf({ userid: e.actor });
       t.status = 'claimed';
-      break;
+      return;
     case 'transferred':
       t.assignee = personOf(e.to) ?? t.assignee;
-      break;
+      return;
     case 'dispatched':
       t.dispatchedAt = e.at;
       t.arrivedAt = null;
       t.status = 'onsite_dispatched';
-      break;
+      return;
     case 'arrived':
       t.arrivedAt ??= e.at;
       t.status = 'onsite';
-      break;
+      return;
     case 'paused':
       state.beforePause = t.status;
       t.pauses.push({ from: e.at, to: null });
       t.status = 'paused';
-      break;
+      return;
     case 'resumed': {
       const open = t.pauses.at(-1);
       if (open && !open.to) open.to = e.at;
       t.status = state.beforePause;
-      break;
+      return;
     }
     case 'resolved': {
       t.resolvedAt = e.at;
       t.resolutions += 1;
       t.status = 'resolved';
-      const given = repairOf(e.repair ?? e, { cause: '', action: '', mode: null });
-      t.repair = repairOf(e.repair ?? e, t.repair);
+      const given = repairOf(e.repair, { cause: '', action: '', mode: null });
+      t.repair = repairOf(e.repair, t.repair);
       t.history.push({ kind: 'resolved', at: e.at, by: e.actor, cause: given.cause || null, action: given.action || null, reason: null });
-      break;
+      return;
     }
     case 'rejected':
     case 'reopened':
       if (t.status === 'resolved') t.reopened += 1;
       t.resolvedAt = null;
       t.status = 'claimed';
-      t.history.push({ kind: e.type, at: e.at, by: e.actor, cause: null, action: null, reason: str(e.reason) });
-      break;
+      t.history.push({
+        kind: e.type,
+        at: e.at,
+        by: e.actor,
+        cause: null,
+        action: null,
+        reason: e.type === 'rejected' ? str(e.reason) : null,
+      });
+      return;
     case 'confirmed':
       t.confirmedAt = e.at;
-      t.rating = num(e.rating) ?? t.rating;
+      t.rating = e.rating ?? t.rating;
       t.ratingComment = str(e.comment) ?? t.ratingComment;
-      if (e.auto !== true && e.actor !== 'system') t.confirmedBy = e.actor;
+      if (e.actor !== 'system') t.confirmedBy = e.actor;
       else t.autoClosed = true;
-      break;
+      return;
     case 'closed':
       t.closedAt = e.at;
       t.status = 'closed';
-      if (e.auto === true || e.actor === 'system') t.autoClosed = t.confirmedBy === null;
-      break;
+      if (e.auto || e.actor === 'system') t.autoClosed = t.confirmedBy === null;
+      return;
     case 'cancelled':
-      // A reporter's 撤销 may be stored as a cancellation marked `withdrawn`: it is still a withdrawal.
-      if (e.withdrawn === true) {
+      // A reporter's 撤销 is a cancellation marked `withdrawn`: counted apart from a lead's cancellation.
+      if (e.withdrawn) {
         t.withdrawnAt = e.at;
         t.status = 'withdrawn';
       } else {
         t.cancelledAt = e.at;
         t.status = 'cancelled';
       }
-      break;
-    case 'withdrawn':
-      t.withdrawnAt = e.at;
-      t.status = 'withdrawn';
-      break;
+      return;
     case 'referred':
       t.referredAt ??= e.at;
-      t.referredTo = str((e.to as { userid?: unknown } | undefined)?.userid) ?? str(e.to) ?? t.referredTo;
+      t.referredTo = str(e.to.userid) ?? t.referredTo;
       t.status = 'referred';
-      break;
+      return;
     case 'explained': {
       const text = str(e.text);
-      if (text) t.explanations.push({ target: str(e.target), at: e.at, by: e.actor, text });
-      break;
+      if (text) t.explanations.push({ target: e.target, at: e.at, by: e.actor, text });
+      return;
     }
-    case 'merged': {
-      const into = num(e.into) ?? num(e.parentNo);
-      if (into !== null && into !== t.no) t.mergedInto = into;
+    case 'merged':
+      if ('into' in e) {
+        if (e.into !== t.no) t.mergedInto = e.into;
+        return;
+      }
       // A report linked to this ticket: one more reporter unless the same person reported again.
-      if (e.reporter && e.counted !== false) t.reporterCount += 1;
-      break;
-    }
+      if (e.counted) t.reporterCount += 1;
+      return;
     case 'unlinked':
       // On a report: it left its incident and is a ticket of its own again. On the incident: one report fewer.
-      if (num(e.from) !== null) {
+      if ('from' in e) {
         t.mergedInto = null;
         t.status = 'open';
-      }
-      if (e.uncounted === true) t.reporterCount = Math.max(1, t.reporterCount - 1);
-      break;
+      } else if (e.uncounted) t.reporterCount = Math.max(1, t.reporterCount - 1);
+      return;
     case 'level_changed':
-      t.level = asLevel(e.to) ?? asLevel(e.level) ?? t.level;
-      break;
-    case 'breached': {
-      const target = str(e.target);
-      if (target && !t.breaches.some((b) => b.target === target)) {
-        t.breaches.push({ target, at: date(e.breachedAt) ?? e.at, dueAt: date(e.dueAt), reason: str(e.reason) });
+      t.level = asLevel(e.to) ?? t.level;
+      return;
+    case 'breached':
+      if (!t.breaches.some((b) => b.target === e.target)) {
+        t.breaches.push({ target: e.target, at: e.breachedAt ?? e.at, dueAt: e.dueAt ?? null, reason: null });
       }
-      break;
-    }
+      return;
+    // Nothing the record shows: the opening (read before the fold), notes and supplements, reminders.
+    case 'created':
+    case 'progress':
+    case 'reminded':
+      return;
+    default:
+      unreachable(e);
   }
 }
 
-function repairOf(v: unknown, prev: Timeline['repair']): Timeline['repair'] {
-  const r = (v ?? {}) as { cause?: unknown; action?: unknown; mode?: unknown };
+function repairOf(r: { cause?: string; action?: string; mode?: 'onsite' | 'remote' } | null, prev: Timeline['repair']): Timeline['repair'] {
   return {
-    cause: str(r.cause) ?? prev.cause,
-    action: str(r.action) ?? prev.action,
-    mode: r.mode === 'onsite' || r.mode === 'remote' ? r.mode : prev.mode,
+    cause: str(r?.cause) ?? prev.cause,
+    action: str(r?.action) ?? prev.action,
+    mode: r?.mode ?? prev.mode,
   };
 }
 

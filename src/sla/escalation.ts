@@ -109,6 +109,7 @@ export async function escalateTarget(deps: EscalationDeps, key: TargetKey, now: 
         events: [
           {
             type: 'reminded',
+            kind: 'escalation',
             target: key.target,
             step: step.key,
             skipped: keys.slice(0, -1),

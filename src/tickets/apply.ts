@@ -16,20 +16,19 @@ import { isDuplicateKey, Ticket, TicketEvent } from './model.js';
 import { presentTicket } from './presenter.js';
 import {
   type CommandResult,
-  type EventType,
+  type PendingEvent,
   type Refusal,
   refuse,
   type TicketContext,
   type TicketDoc,
+  type TicketEventPayload,
   type TicketEventRecord,
   type TicketStatus,
+  upgradeEvent,
 } from './types.js';
 
-/** An event as a command describes it; bot, no, seq, actor and at are filled in here. */
-export interface EventDraft {
-  type: EventType;
-  [payload: string]: unknown;
-}
+/** An event as a command describes it (type and payload); bot, no, seq, actor and at are filled in here. */
+export type EventDraft = TicketEventPayload;
 
 /**
  * The update a command wants, built from the current ticket: `$set` paths (dotted paths allowed) and `push`
@@ -79,7 +78,7 @@ export async function applyChange(ctx: TicketContext, opts: ApplyOptions): Promi
 }
 
 function stamp(ticket: TicketDoc, drafts: EventDraft[], actor: string, at: Date): TicketEventRecord[] {
-  return drafts.map((d, i) => ({ ...d, bot: ticket.bot, no: ticket.no, seq: ticket.version + i + 1, type: d.type, actor, at }));
+  return drafts.map((d, i) => ({ ...d, bot: ticket.bot, no: ticket.no, seq: ticket.version + i + 1, actor, at }));
 }
 
 function toUpdate(change: Change, events: TicketEventRecord[], at: Date, version: number) {
@@ -140,9 +139,9 @@ export async function insertTicket(
 export async function publish(
   ctx: { bot: BotConfig; events: TicketEventBus },
   ticket: TicketDoc,
-  events: TicketEventRecord[],
+  events: ReadonlyArray<TicketEventRecord | PendingEvent>,
 ): Promise<void> {
-  const clean = events.map(({ writtenAt: _w, ...e }) => e as TicketEventRecord);
+  const clean = events.map(upgradeEvent);
   try {
     await TicketEvent.collection.insertMany(
       clean.map((e) => ({ ...e })),

@@ -3,7 +3,7 @@ import type { BotConfig } from '../config/bots.js';
 import { personName, roleOf } from '../roster/roster.js';
 import { clipPoints } from '../bot/presenters/words.js';
 import { STATUS_WORDS } from './labels.js';
-import { type PersonRef, type Refusal, refuse, type TicketDoc, type TicketStatus } from './types.js';
+import { type PersonRef, type Refusal, type RefusalCode, refuse, type TicketDoc, type TicketStatus } from './types.js';
 
 export { roleOf };
 
@@ -46,7 +46,7 @@ export function requireStatus(t: TicketDoc, allowed: readonly TicketStatus[], wh
   return refuse('bad_status', `#${t.no} ${STATUS_WORDS[t.status]}，不能${what}`);
 }
 
-export function requireText(text: string | undefined | null, code: string, message: string): Refusal | null {
+export function requireText(text: string | undefined | null, code: RefusalCode, message: string): Refusal | null {
   return text?.trim() ? null : refuse(code, message);
 }
 

@@ -126,7 +126,7 @@ export function presentTicket(t: TicketDoc): TicketView {
 }
 
 export function presentEvent(e: TicketEventRecord): EventView {
-  const { bot: _b, no: _n, seq, type, actor, at, writtenAt: _w, ...payload } = e;
+  const { bot: _b, no: _n, seq, type, actor, at, ...payload } = e;
   return { seq, type, actor, at: toIso(at), ...(isoDeep(payload) as Record<string, unknown>) };
 }
 

@@ -1,7 +1,15 @@
 import type { QueryFilter } from 'mongoose';
 import { Ticket, TicketEvent } from './model.js';
 import { presentTicketWithEvents, type TicketWithEvents } from './presenter.js';
-import { ACTIVE, type Level, type TicketDoc, type TicketEventRecord, type TicketStatus } from './types.js';
+import {
+  ACTIVE,
+  type Level,
+  type StoredTicketEvent,
+  type TicketDoc,
+  type TicketEventRecord,
+  type TicketStatus,
+  upgradeEvent,
+} from './types.js';
 
 export async function getTicket(bot: string, no: number): Promise<TicketDoc | null> {
   return Ticket.findOne({ bot, no }).lean<TicketDoc>();
@@ -10,12 +18,55 @@ export async function getTicket(bot: string, no: number): Promise<TicketDoc | nu
 /** The log in order, including events of a change whose copy to the log is still in flight (see apply.ts). */
 export async function listEvents(bot: string, no: number, ticket?: TicketDoc | null): Promise<TicketEventRecord[]> {
   const [logged, doc] = await Promise.all([
-    TicketEvent.find({ bot, no }, { _id: 0 }).sort({ seq: 1 }).lean<TicketEventRecord[]>(),
+    TicketEvent.find({ bot, no }, { _id: 0 }).sort({ seq: 1 }).lean<StoredTicketEvent[]>(),
     ticket === undefined ? getTicket(bot, no) : Promise.resolve(ticket),
   ]);
+  return withPending(doc, logged);
+}
+
+/**
+ * A ticket's log: the stored events plus those still in its outbox (committed with the ticket, not yet copied to
+ * the log, see apply.ts), each once, in seq order, in today's shapes (upgradeEvent).
+ */
+export function withPending(ticket: Pick<TicketDoc, 'pending'> | null, logged: readonly StoredTicketEvent[]): TicketEventRecord[] {
   const seen = new Set(logged.map((e) => e.seq));
-  const pending = (doc?.pending ?? []).filter((e) => !seen.has(e.seq)).map(({ writtenAt: _w, ...e }) => e as TicketEventRecord);
-  return [...logged, ...pending].sort((a, b) => a.seq - b.seq);
+  const pending = (ticket?.pending ?? []).filter((e) => !seen.has(e.seq));
+  return [...logged, ...pending].map(upgradeEvent).sort((a, b) => a.seq - b.seq);
+}
+
+const EVENT_BATCH = 500;
+
+/**
+ * The logs of many tickets of one bot at once (reports): each ticket's events with its pending ones merged, in seq
+ * order, keyed by ticket number; `asOf` leaves out events after that instant, so a past moment reads as it was.
+ */
+export async function eventsOfTickets(bot: string, tickets: readonly TicketDoc[], asOf?: Date): Promise<Map<number, TicketEventRecord[]>> {
+  const logged = new Map<number, StoredTicketEvent[]>();
+  const nos = tickets.map((t) => t.no);
+  for (let i = 0; i < nos.length; i += EVENT_BATCH) {
+    const rows = await TicketEvent.find({ bot, no: { $in: nos.slice(i, i + EVENT_BATCH) } }, { _id: 0 }).lean<StoredTicketEvent[]>();
+    for (const e of rows) logged.set(e.no, [...(logged.get(e.no) ?? []), e]);
+  }
+  const out = new Map<number, TicketEventRecord[]>();
+  for (const t of tickets) {
+    const all = withPending(t, logged.get(t.no) ?? []);
+    out.set(t.no, asOf ? all.filter((e) => e.at.getTime() <= asOf.getTime()) : all);
+  }
+  return out;
+}
+
+/** Tickets of a bot created in [from, to) (a month or any period), outbox included for eventsOfTickets. */
+export function ticketsCreatedBetween(bot: string, from: Date, to: Date): Promise<TicketDoc[]> {
+  return Ticket.find({ bot, createdAt: { $gte: from, $lt: to } }).lean<TicketDoc[]>();
+}
+
+/** Tickets created by `now` that are still active or changed since `since` (what a digest at `now` looks at). */
+export function activeOrChangedSince(bot: string, since: Date, now: Date): Promise<TicketDoc[]> {
+  return Ticket.find({
+    bot,
+    createdAt: { $lte: now },
+    $or: [{ status: { $in: [...ACTIVE] } }, { updatedAt: { $gte: since } }],
+  }).lean<TicketDoc[]>();
 }
 
 export async function getTicketWithEvents(bot: string, no: number): Promise<TicketWithEvents | null> {

@@ -29,6 +29,11 @@ export const WORKING: readonly TicketStatus[] = ['claimed', 'onsite_dispatched',
 /** Every status that is not final. */
 export const ACTIVE: readonly TicketStatus[] = ['open', 'claimed', 'onsite_dispatched', 'onsite', 'paused'];
 
+/**
+ * Every event type the log holds, as CONTRACTS.md names them (never renamed; add freely). Each has its payload in
+ * TicketEventPayload below: adding a type means adding it here and there, after which the compiler lists every
+ * switch (replay, the report fold, the notifier) that must decide what it means.
+ */
 export const EVENT_TYPES = [
   'created',
   'claimed',
@@ -48,11 +53,8 @@ export const EVENT_TYPES = [
   'breached',
   'cancelled',
   'closed',
-  /** An engineer's explanation of a missed deadline (超时说明). */
   'explained',
-  /** A report detached from its incident (拆分): it is its own ticket again. */
   'unlinked',
-  /** Passed to the hospital's 信息科 (out of the vendor's scope). */
   'referred',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -103,15 +105,149 @@ export interface Pause {
   from: TicketStatus;
 }
 
-/** One entry of the append-only log (`ticket_events`); `seq` is the ticket's version after the change. */
-export interface TicketEventRecord {
+/** Fields a reporter's supplement changed on the ticket (supplementTicket), so replay can apply them. */
+export interface SupplementFields {
+  system?: string;
+  department?: string;
+  contact?: string;
+  symptom?: string;
+}
+
+/** The reporter as the `created` event and incident links record them. */
+export interface ReporterRef extends PersonRef {
+  department: string | null;
+}
+
+/**
+ * What each event carries besides its envelope: one member per kind of event, discriminated by `type` and, for the
+ * two types that name two different things, by `kind` as well (`reminded`: escalation | confirmation, `progress`:
+ * note | supplement). CONTRACTS.md's type names stay as scripts know them. Events stored before a member got its
+ * present shape are brought to it when read (upgradeEvent), so readers only ever see these shapes.
+ *
+ * To add an event: a member here and its name in EVENT_TYPES; `npm run typecheck` then names each exhaustive
+ * switch (replay.ts, reports/timeline.ts, the notifier) that has to say what it means.
+ */
+export type TicketEventPayload =
+  | {
+      type: 'created';
+      level: Level;
+      system: string;
+      title: string;
+      reporter: ReporterRef;
+      triageReason: string | null;
+      channel: Channel | null;
+      /** Present on an incident (故障事件). */
+      kind?: 'incident';
+      /** A report opened already linked to this incident. */
+      parentNo?: number;
+    }
+  /** `responseMs`: business or wall ms to the claim, by the response target's clock. */
+  | { type: 'claimed'; assignee: PersonRef; responseMs: number | null }
+  | { type: 'dispatched'; dueAt: Date | null }
+  | { type: 'arrived'; onsiteMs: number | null }
+  /** An engineer's note on the work (进展 12 …), told to the reporters. */
+  | { type: 'progress'; kind: 'note'; text: string }
+  /** The reporter (or a co-reporter, or staff correcting) added details after the ticket opened. */
+  | { type: 'progress'; kind: 'supplement'; text: string; fields: SupplementFields; attachment?: Attachment }
+  /** `incident`: resolved with that incident (its repair record), not by an engineer on this report. */
+  | { type: 'resolved'; repair: Repair | null; resolveMs?: number | null; incident?: number }
+  | { type: 'confirmed'; rating: number | null; comment: string | null }
+  | { type: 'rejected'; reason: string }
+  | { type: 'reopened'; status: TicketStatus; assignee: PersonRef | null }
+  | { type: 'paused'; reason: string; from: TicketStatus }
+  | { type: 'resumed'; to: TicketStatus; pausedMs: number }
+  | { type: 'transferred'; from: PersonRef | null; to: PersonRef; reason: string | null }
+  | { type: 'level_changed'; from: Level; to: Level; reason: string }
+  /** On the report or duplicate: it now points at `into` (a report linked to an incident has `from`, its status then). */
+  | { type: 'merged'; into: number; from?: TicketStatus }
+  /** On the parent or incident: another report of the same fault joined it (`counted` when the reporter is new). */
+  | { type: 'merged'; reporter: ReporterRef; childNo: number | null; text?: string | null; counted: boolean }
+  /** On the report: it left incident `from` (拆分, or its reporter said it is not fixed) and has `status` again. */
+  | { type: 'unlinked'; from: number; status: TicketStatus }
+  /** On the incident: report `childNo` left it; `uncounted` when its reporter no longer counts. */
+  | { type: 'unlinked'; childNo: number; reporter: PersonRef; uncounted: boolean }
+  /** Passed to the hospital's 信息科 contact `to` (out of the vendor's scope). */
+  | { type: 'referred'; to: PersonRef }
+  /** An SLA escalation step was carried out (sla/escalation.ts); `skipped` are overdue steps folded into it. */
+  | {
+      type: 'reminded';
+      kind: 'escalation';
+      target: TargetName;
+      step: string;
+      skipped: string[];
+      dueAt: Date;
+      /** Userids messaged; `group`: the group was posted to as well. */
+      to: string[];
+      group: boolean;
+    }
+  /** The reporters of a resolved ticket were asked again to confirm (tickets.confirmReminderHours). */
+  | { type: 'reminded'; kind: 'confirmation'; to: string[] }
+  | { type: 'breached'; target: TargetName; dueAt: Date; breachedAt: Date }
+  /** An engineer's explanation of a missed deadline (超时说明); `target` null = every breached target, listed in `targets`. */
+  | { type: 'explained'; target: TargetName | null; targets: TargetName[]; text: string }
+  /** `withdrawn`: the reporter's 撤销 (counted apart from a lead's cancellation). */
+  | { type: 'cancelled'; reason: string; withdrawn?: boolean }
+  /** `auto`: by the auto-close job after `afterHours`; `incident`: an incident closed when its reports were resolved. */
+  | { type: 'closed'; auto: boolean; afterHours?: number; incident?: boolean };
+
+/** The envelope every event has; `seq` is the ticket's version after the change. */
+export interface TicketEventEnvelope {
   bot: string;
   no: number;
   seq: number;
-  type: EventType;
   actor: string;
   at: Date;
-  [payload: string]: unknown;
+}
+
+/** One entry of the append-only log (`ticket_events`): the envelope plus one kind of payload. */
+export type TicketEventRecord = TicketEventEnvelope & TicketEventPayload;
+
+/** The events of one type, e.g. `TicketEventOf<'reminded'>` (both kinds). */
+export type TicketEventOf<T extends EventType> = Extract<TicketEventRecord, { type: T }>;
+
+// Both lists name the same types: a member without its name in EVENT_TYPES (or the reverse) fails here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _eventTypesComplete: Same<EventType, TicketEventPayload['type']> = true;
+void _eventTypesComplete;
+
+/** A filter that narrows: `events.filter(isEventOf('breached'))` gives breached events with their payload type. */
+export function isEventOf<T extends EventType>(type: T): (e: TicketEventRecord) => e is TicketEventOf<T> {
+  return (e): e is TicketEventOf<T> => e.type === type;
+}
+
+/** SLA escalation steps among a ticket's events (`reminded` of kind `escalation`). */
+export function isEscalation(e: TicketEventRecord): e is Extract<TicketEventRecord, { kind: 'escalation' }> {
+  return e.type === 'reminded' && e.kind === 'escalation';
+}
+
+/** Fails to compile when a switch misses a case (call it in the `default` branch); throws if reached anyway. */
+export function unreachable(x: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(x)}`);
+}
+
+/** An event as read from the database, before upgradeEvent. */
+export type StoredTicketEvent = TicketEventEnvelope & { type: EventType; [payload: string]: unknown };
+
+/**
+ * The migration rule for stored events, applied wherever events are read (tickets/queries.ts): events written
+ * before `reminded` and `progress` had their kinds get them from their shape. An escalation names its target, a
+ * confirmation reminder was written with kind "confirm"; a supplement carries the fields it changed (or an
+ * attachment), anything else is an engineer's note. Every other event is returned as stored.
+ */
+export function upgradeEvent(event: StoredTicketEvent | TicketEventRecord | PendingEvent): TicketEventRecord {
+  const stored: StoredTicketEvent = { ...event };
+  // The outbox's bookkeeping time is not part of the event.
+  Reflect.deleteProperty(stored, 'writtenAt');
+  if (stored.type === 'reminded' && stored.kind !== 'escalation' && stored.kind !== 'confirmation')
+    return asEvent({ ...stored, kind: typeof stored.target === 'string' ? 'escalation' : 'confirmation' });
+  if (stored.type === 'progress' && stored.kind !== 'note' && stored.kind !== 'supplement')
+    return asEvent({ ...stored, kind: stored.fields || stored.attachment ? 'supplement' : 'note' });
+  return asEvent(stored);
+}
+
+/** The one place a stored document becomes a typed event: the log is only written through the commands. */
+function asEvent(stored: StoredTicketEvent): TicketEventRecord {
+  return stored as unknown as TicketEventRecord;
 }
 
 /** One report linked to an incident (kept on the incident; the report keeps its own ticket). */
@@ -128,6 +264,9 @@ export interface IncidentInfo {
   symptom: string;
   reports: IncidentReport[];
 }
+
+/** An event in the ticket's outbox (see apply.ts): committed with the ticket, not yet confirmed in the log. */
+export type PendingEvent = TicketEventRecord & { writtenAt: Date };
 
 /** A stored ticket (lean document). */
 export interface TicketDoc {
@@ -164,7 +303,7 @@ export interface TicketDoc {
   /** Number of events applied; the precondition of every change. */
   version: number;
   /** Events committed with the ticket but not yet confirmed in `ticket_events` (see apply.ts). */
-  pending: Array<TicketEventRecord & { writtenAt: Date }>;
+  pending: PendingEvent[];
   /** What opened it, e.g. `inbox:<inbox id>`: unique, so processing that message again cannot open a second one. */
   source?: string;
 }
@@ -182,10 +321,37 @@ export interface Actor {
   name?: string;
 }
 
+/** Why a command did nothing; each is answered with a short sentence (`message`), never an error. */
+export type RefusalCode =
+  | 'not_found'
+  | 'forbidden'
+  | 'bad_status'
+  | 'bad_input'
+  | 'text_required'
+  | 'reason_required'
+  | 'cause_required'
+  | 'action_required'
+  | 'bad_level'
+  | 'bad_rating'
+  | 'busy'
+  | 'already_claimed'
+  | 'already_yours'
+  | 'already'
+  | 'already_reminded'
+  | 'not_assignee'
+  | 'not_claimed'
+  | 'not_engineer'
+  | 'not_incident'
+  | 'same_assignee'
+  | 'same_level'
+  | 'no_breach'
+  | 'stale'
+  | 'stopped'
+  | 'nothing';
+
 export interface Refusal {
   ok: false;
-  /** Machine code, e.g. "already_claimed", "not_found", "forbidden", "bad_status", "bad_input". */
-  code: string;
+  code: RefusalCode;
   /** Short Chinese sentence for the person. */
   message: string;
 }
@@ -206,6 +372,6 @@ export type CommandResult =
     }
   | Refusal;
 
-export function refuse(code: string, message: string): Refusal {
+export function refuse(code: RefusalCode, message: string): Refusal {
   return { ok: false, code, message };
 }

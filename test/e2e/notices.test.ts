@@ -18,14 +18,14 @@ const event = (payload: Record<string, unknown>) =>
 
 describe('reminded events', () => {
   it('the confirmation reminder asks the reporter to confirm', () => {
-    expect(noticesFor(bot, ticket, event({ kind: 'confirm', to: ['nurse_a'] }))).toEqual([
+    expect(noticesFor(bot, ticket, event({ kind: 'confirmation', to: ['nurse_a'] }))).toEqual([
       { userids: ['nurse_a'], text: expect.stringContaining('#3 影像系统(PACS) PACS影像全院调阅不了 已处理好，还在等您确认') },
     ]);
   });
 
   it('a closed or reopened ticket is never "还在等您确认"', () => {
     for (const status of ['closed', 'claimed', 'cancelled'])
-      expect(noticesFor(bot, { ...ticket, status } as TicketDoc, event({ kind: 'confirm', to: ['nurse_a'] }))).toEqual([]);
+      expect(noticesFor(bot, { ...ticket, status } as TicketDoc, event({ kind: 'confirmation', to: ['nurse_a'] }))).toEqual([]);
   });
 
   it('an SLA escalation (also recorded as reminded) is not turned into a "please confirm" for the engineers', () => {

@@ -20,7 +20,7 @@ import { foldTimeline, type ReportEvent } from '../../src/reports/timeline.js';
 import { autoCloseTicket, createTicket, mergeIntoTicket, recordBreach } from '../../src/tickets/commands/index.js';
 import { TicketEventBus } from '../../src/tickets/events.js';
 import { ensureTicketIndexes, TicketEvent } from '../../src/tickets/model.js';
-import type { Level, TicketEventRecord } from '../../src/tickets/types.js';
+import { isEventOf, type Level, type TicketEventRecord } from '../../src/tickets/types.js';
 import { dayjs } from '../../src/time.js';
 import { WecomClient } from '../../src/wecom/client.js';
 import { RateLimiter } from '../../src/wecom/rate-limit.js';
@@ -459,15 +459,16 @@ describe('every figure against the event log', () => {
     expect(values.get('报修人撤销')).toBe(nos.filter(withdrawn).length);
     expect(values.get('转信息科')).toBe(nos.filter((no) => has(no, 'referred')).length);
     const ratings = log
-      .filter((e) => e.type === 'confirmed' && typeof e.rating === 'number' && counted.includes(e.no))
-      .map((e) => e.rating as number);
+      .filter(isEventOf('confirmed'))
+      .filter((e) => counted.includes(e.no))
+      .flatMap((e) => (e.rating === null ? [] : [e.rating]));
     expect(values.get('满意度（平均评分）')).toBe(Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100);
     expect(values.get('超时项数')).toBe(log.filter((e) => e.type === 'breached').length);
     const rows = rowsOf('维护记录');
     for (const r of rows) {
       const no = r.工单号 as number;
       const mine = log.filter((e) => e.no === no);
-      expect(r.报修人数, `#${no} reporters`).toBe(1 + mine.filter((e) => e.type === 'merged' && e.counted === true).length);
+      expect(r.报修人数, `#${no} reporters`).toBe(1 + mine.filter(isEventOf('merged')).filter((e) => 'counted' in e && e.counted).length);
       const lines = String(r.处理经过 ?? '')
         .split('\n')
         .filter(Boolean);
@@ -490,7 +491,7 @@ describe('every figure against the event log', () => {
     const pack = await recordPack(bot, MONTH, clock.now(), directory);
     const asOf = pack.title.asOf;
     const byNo = new Map<number, ReportEvent[]>();
-    for (const e of events) byNo.set(e.no, [...(byNo.get(e.no) ?? []), e as ReportEvent]);
+    for (const e of events) byNo.set(e.no, [...(byNo.get(e.no) ?? []), e]);
     const range = monthRange(MONTH)!;
     const timelines = [...byNo]
       .map(([no, evs]) => foldTimeline({ no }, evs, asOf))

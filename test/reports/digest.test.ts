@@ -7,6 +7,7 @@ import { dailyDigestCommand, monthlyReportCommand, parseMonthArg } from '../../s
 import { APP_MARKDOWN_LIMIT, buildDigest } from '../../src/bot/presenters/digest.js';
 import { dailyDigest } from '../../src/reports/service.js';
 import { foldTimeline, type ReportEvent } from '../../src/reports/timeline.js';
+import { LEVELS } from '../../src/tickets/types.js';
 import type { ServiceContext } from '../../src/service.js';
 import { ensureTicketIndexes } from '../../src/tickets/model.js';
 import { AS_OF, DIGEST_AT, STEPS } from '../fixtures/reports-month-2026-10.js';
@@ -50,9 +51,13 @@ describe('daily digest', () => {
           type: 'created',
           actor: 'u',
           at,
-          level: (i % 4) + 1,
+          bot: bot.id,
+          level: LEVELS[i % 4] ?? 1,
           system: bot.systems[i % bot.systems.length].id,
+          title: '',
           reporter: { userid: 'u', name: '某人', department: '检验科' },
+          triageReason: null,
+          channel: 'aibot',
         },
       ];
       if (i % 3 === 0)
@@ -62,7 +67,9 @@ describe('daily digest', () => {
           type: 'claimed',
           actor: 'zhangwei',
           at: new Date(at.getTime() + 600_000),
+          bot: bot.id,
           assignee: { userid: 'zhangwei', name: '张伟' },
+          responseMs: null,
         });
       return { timeline: foldTimeline({ no }, events), events };
     });

@@ -53,7 +53,7 @@ describe('monthly SLA report over a seeded month', () => {
 
   it('is the same when rebuilt from the event log alone (no ticket document)', async () => {
     const byNo = new Map<number, ReportEvent[]>();
-    for (const e of events) byNo.set(e.no, [...(byNo.get(e.no) ?? []), e as ReportEvent]);
+    for (const e of events) byNo.set(e.no, [...(byNo.get(e.no) ?? []), e]);
     const range = monthRange(MONTH)!;
     const timelines = [...byNo]
       .map(([no, evs]) => foldTimeline({ no }, evs))

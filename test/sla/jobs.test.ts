@@ -13,6 +13,7 @@ import { parseInstant, toIso } from '../../src/time.js';
 import { testDbName } from '../helpers/db.js';
 import { startTestService } from '../helpers/service.js';
 import { RecordingNotifier } from './notifier.js';
+import { isEscalation } from '../../src/tickets/types.js';
 
 const at = (s: string) => parseInstant(s)!;
 // Services share mongoose's default connection: one runs at a time, each test stops its own.
@@ -96,7 +97,10 @@ describe('escalation jobs in Agenda', () => {
     expect(second.about(no, 'response:50%')).toHaveLength(1);
     // The step is recorded right after its notification was queued.
     const steps = async () =>
-      (await listEvents('demo', no)).filter((e) => e.type === 'reminded' && e.target === 'response').map((e) => e.step);
+      (await listEvents('demo', no))
+        .filter(isEscalation)
+        .filter((e) => e.target === 'response')
+        .map((e) => e.step);
     await expect.poll(steps).toEqual(['50%', '75%']);
     await services.at(-1)!.stop();
   });
@@ -145,9 +149,7 @@ describe('escalation jobs in Agenda', () => {
     clock.set(at('2026-11-20T10:23'));
     await notify.waitFor((s) => s.key?.includes(`:${no}:response:75%`) ?? false);
     expect(notify.about(no, 'response:50%')).toHaveLength(1);
-    await expect
-      .poll(async () => (await listEvents('demo', no)).filter((e) => e.type === 'reminded').map((e) => e.step))
-      .toEqual(['50%', '75%']);
+    await expect.poll(async () => (await listEvents('demo', no)).filter(isEscalation).map((e) => e.step)).toEqual(['50%', '75%']);
     await svc.stop();
   });
 });

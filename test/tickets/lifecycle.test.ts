@@ -215,7 +215,7 @@ describe('ticket lifecycle', () => {
     expect(refused(await autoCloseTicket(ctx, { no: t.no, resolvedAt: firstAt })).code).toBe('stale');
     ctx.clock.advance(24 * HOUR);
     const reminded = ok(await remindConfirmation(ctx, { no: t.no, resolvedAt: second.doc.resolvedAt! }));
-    expect(reminded.event).toMatchObject({ type: 'reminded', kind: 'confirm', to: ['nurse_li'], actor: 'system' });
+    expect(reminded.event).toMatchObject({ type: 'reminded', kind: 'confirmation', to: ['nurse_li'], actor: 'system' });
     expect(refused(await remindConfirmation(ctx, { no: t.no })).code).toBe('already_reminded');
     ctx.clock.advance(48 * HOUR);
     const closed = ok(await autoCloseTicket(ctx, { no: t.no, resolvedAt: second.doc.resolvedAt! }));
@@ -245,7 +245,7 @@ describe('ticket lifecycle', () => {
         build: () => ({
           set: { 'reporter.contact': '8123' },
           push: { attachments: photo },
-          events: [{ type: 'progress', text: '补充图片' }],
+          events: [{ type: 'progress', kind: 'note', text: '补充图片' }],
         }),
       }),
     );

@@ -41,7 +41,7 @@ describe('supplementTicket: details added after the ticket opened', () => {
       seq: 2,
       fields: { system: 'his', department: '急诊', contact: '8823', symptom: '挂号界面白屏' },
     });
-    expect(r.event.text).toBe('报修人补充：系统 HIS；科室 急诊；联系方式 8823；现象 挂号界面白屏');
+    expect(r.event.type === 'progress' && r.event.text).toBe('报修人补充：系统 HIS；科室 急诊；联系方式 8823；现象 挂号界面白屏');
     const stored = await getTicket('demo', t.no);
     expect(stored).toMatchObject({ system: 'his', reporter: { department: '急诊', contact: '8823' }, pending: [] });
 

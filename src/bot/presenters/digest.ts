@@ -6,6 +6,7 @@ import type { BotConfig } from '../../config/bots.js';
 import { mean } from '../../reports/stats.js';
 import { type Outcome, outcomes } from '../../reports/targets.js';
 import { counts, type ReportEvent, type Timeline } from '../../reports/timeline.js';
+import { isEventOf } from '../../tickets/types.js';
 import { calendarFor, officialDataUntilYear } from '../../sla/calendar.js';
 import { local, toChatTime } from '../../time.js';
 import { personName } from './people.js';
@@ -62,13 +63,14 @@ function daySection(
   const bySystem = new Map<string, number>();
   for (const r of created) bySystem.set(systemShort(bot, r.timeline.system), (bySystem.get(systemShort(bot, r.timeline.system)) ?? 0) + 1);
   const resolved = rows.filter((r) => within(r.timeline.resolvedAt, from, to));
-  const confirms = rows.flatMap((r) => r.events.filter((e) => e.type === 'confirmed' && within(e.at, from, to)));
-  const ratings = confirms.map((e) => e.rating).filter((x): x is number => typeof x === 'number');
+  const confirmations = rows.flatMap((r) => r.events.filter(isEventOf('confirmed')).filter((e) => within(e.at, from, to)));
+  const confirms = confirmations.length;
+  const ratings = confirmations.flatMap((e) => (e.rating === null ? [] : [e.rating]));
   const avg = mean(ratings);
   return [
     `**${word}新增 ${created.length} 单**${created.length ? `：${joinCounts(byLevel.filter(([, n]) => n > 0))}` : ''}`,
     ...(bySystem.size ? [`系统：${joinCounts([...bySystem].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))}`] : []),
-    `**${word}解决 ${resolved.length} 单** · 确认 ${confirms.length} 单 · 满意度 ${avg === null ? '—' : `${avg.toFixed(1)}（${ratings.length} 评）`}`,
+    `**${word}解决 ${resolved.length} 单** · 确认 ${confirms} 单 · 满意度 ${avg === null ? '—' : `${avg.toFixed(1)}（${ratings.length} 评）`}`,
   ].join('\n');
 }
 

@@ -5,7 +5,7 @@
  * identifiers masked; the reporter and the assignee see what was written.
  */
 import type { BotConfig } from '../../config/bots.js';
-import type { PersonRef, TicketDoc, TicketEventRecord } from '../../tickets/types.js';
+import type { EventType, TicketDoc, TicketEventOf, TicketEventRecord } from '../../tickets/types.js';
 import { maskIdentifiers } from './mask.js';
 import { personName, staffPhones, whoWithPhone } from './people.js';
 import { ticketName } from './ticket.js';
@@ -21,7 +21,8 @@ const reporters = (t: TicketDoc) => [t.reporter.userid, ...(t.subscribers ?? [])
 const assignee = (t: TicketDoc) => (t.assignee ? [t.assignee.userid] : []);
 const confirmHint = (no: number) => `请回复「确认 ${no}」（可加 1–5 分和一句评价），没解决请回复「未解决 ${no} 原因」`;
 
-type Compose = (bot: BotConfig, t: TicketDoc, e: TicketEventRecord) => Array<[string[], string]>;
+/** What one event of type K tells whom: [recipients, text] pairs. */
+type Compose<K extends EventType> = (bot: BotConfig, t: TicketDoc, e: TicketEventOf<K>) => Array<[string[], string]>;
 
 /** The engineer's new ticket, in full: level, deadlines, reporter and how to reach them. */
 export function handoverText(bot: BotConfig, t: TicketDoc, from: string | null): string {
@@ -34,7 +35,7 @@ export function handoverText(bot: BotConfig, t: TicketDoc, from: string | null):
 }
 
 /** Who hears about each event, and what; types not listed are nobody else's business. */
-const COMPOSE: Partial<Record<TicketEventRecord['type'], Compose>> = {
+const COMPOSE: { [K in EventType]?: Compose<K> } = {
   claimed: (b, t) => [
     [
       reporters(t),
@@ -43,13 +44,13 @@ const COMPOSE: Partial<Record<TicketEventRecord['type'], Compose>> = {
   ],
   dispatched: (b, t) => [[reporters(t), `${ticketName(b, t)}：${t.assignee?.name} 会在 ${at(t.sla.onsite?.dueAt)} 前到现场`]],
   arrived: (b, t) => [[reporters(t), `${ticketName(b, t)}：${t.assignee?.name} 已到现场`]],
-  progress: (b, t, e) => [[reporters(t), `${ticketName(b, t)} 进展：${short(String(e.text), 200)}`]],
+  progress: (b, t, e) => [[reporters(t), `${ticketName(b, t)} 进展：${short(e.text, 200)}`]],
   resolved: (b, t) => [[reporters(t), `${ticketName(b, t)} 已处理好：${short(t.repair?.action ?? '', 100)}\n${confirmHint(t.no)}`]],
   // Only the confirmation reminder is the reporter's business (SLA escalations send their own), and only while
   // the ticket still waits for it: a closed or reopened ticket is not "还在等您确认".
   reminded: (b, t, e) =>
-    e.kind === 'confirm' && t.status === 'resolved'
-      ? [[(e.to as string[]) ?? reporters(t), `${ticketName(b, t)} 已处理好，还在等您确认。${confirmHint(t.no)}`]]
+    e.kind === 'confirmation' && t.status === 'resolved'
+      ? [[e.to.length ? e.to : reporters(t), `${ticketName(b, t)} 已处理好，还在等您确认。${confirmHint(t.no)}`]]
       : [],
   closed: (b, t, e) =>
     e.auto
@@ -60,11 +61,11 @@ const COMPOSE: Partial<Record<TicketEventRecord['type'], Compose>> = {
             `${ticketName(b, t)} 已确认关闭${t.confirmation?.rating ? `，评分 ${t.confirmation.rating} 分` : ''}${t.confirmation?.comment ? `：${short(t.confirmation.comment, 60)}` : ''}`,
           ],
         ],
-  rejected: (b, t, e) => [[assignee(t), `${ticketName(b, t)} 报修人反馈未解决：${short(String(e.reason), 100)}，已重新打开`]],
-  paused: (b, t, e) => [[reporters(t), `${ticketName(b, t)} 暂时挂起：${short(String(e.reason), 100)}`]],
+  rejected: (b, t, e) => [[assignee(t), `${ticketName(b, t)} 报修人反馈未解决：${short(e.reason, 100)}，已重新打开`]],
+  paused: (b, t, e) => [[reporters(t), `${ticketName(b, t)} 暂时挂起：${short(e.reason, 100)}`]],
   resumed: (b, t) => [[reporters(t), `${ticketName(b, t)} 已恢复处理`]],
   transferred: (b, t, e) => {
-    const from = e.from as PersonRef | null;
+    const from = e.from;
     const out: Array<[string[], string]> = [
       [assignee(t), handoverText(b, t, from?.name ?? null)],
       [reporters(t), `${ticketName(b, t)} 改由 ${t.assignee ? whoWithPhone(b, t.assignee.userid) : '工程师'} 处理`],
@@ -73,18 +74,11 @@ const COMPOSE: Partial<Record<TicketEventRecord['type'], Compose>> = {
     if (from) out.push([[from.userid], `${ticketName(b, t)} 已由 ${personName(b, e.actor)} 转派给 ${t.assignee?.name}`]);
     return out;
   },
-  level_changed: (b, t, e) => [
-    [assignee(t), `${ticketName(b, t)} 级别改为${levelWords(e.to as number)}，解决时限 ${at(t.sla.resolve.dueAt)}`],
-  ],
+  level_changed: (b, t, e) => [[assignee(t), `${ticketName(b, t)} 级别改为${levelWords(e.to)}，解决时限 ${at(t.sla.resolve.dueAt)}`]],
   cancelled: (b, t, e) =>
     e.withdrawn
-      ? [
-          [
-            [...reporters(t), ...assignee(t)],
-            `${ticketName(b, t)} 报修人已撤销${e.reason ? `：${short(String(e.reason), 100)}` : ''}，无需再处理`,
-          ],
-        ]
-      : [[[...reporters(t), ...assignee(t)], `${ticketName(b, t)} 已取消：${short(String(e.reason), 100)}`]],
+      ? [[[...reporters(t), ...assignee(t)], `${ticketName(b, t)} 报修人已撤销${e.reason ? `：${short(e.reason, 100)}` : ''}，无需再处理`]]
+      : [[[...reporters(t), ...assignee(t)], `${ticketName(b, t)} 已取消：${short(e.reason, 100)}`]],
 };
 
 /**
@@ -92,12 +86,20 @@ const COMPOSE: Partial<Record<TicketEventRecord['type'], Compose>> = {
  * text, recipients deduplicated; people outside the reporter–assignee circle get a masked copy.
  */
 export function noticesFor(bot: BotConfig, ticket: TicketDoc, event: TicketEventRecord): ChatNotice[] {
-  const compose = COMPOSE[event.type];
-  if (!compose) return [];
+  return toRecipients(bot, ticket, event, composed(event.type, event, bot, ticket));
+}
+
+/** The composer of the event's own type (K ties the key to the event's shape, so no cast is needed). */
+function composed<K extends EventType>(type: K, event: TicketEventOf<K>, bot: BotConfig, t: TicketDoc): Array<[string[], string]> {
+  const compose: Compose<K> | undefined = COMPOSE[type];
+  return compose ? compose(bot, t, event) : [];
+}
+
+function toRecipients(bot: BotConfig, ticket: TicketDoc, event: TicketEventRecord, texts: Array<[string[], string]>): ChatNotice[] {
   const inner = new Set([ticket.reporter.userid, ...assignee(ticket)]);
   const keep = staffPhones(bot);
   const out: ChatNotice[] = [];
-  for (const [ids, text] of compose(bot, ticket, event)) {
+  for (const [ids, text] of texts) {
     const userids = [...new Set(ids)].filter((u) => u && u !== event.actor);
     const near = userids.filter((u) => inner.has(u));
     const far = userids.filter((u) => !inner.has(u));

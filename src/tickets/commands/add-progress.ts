@@ -25,7 +25,7 @@ export function addProgress(ctx: TicketContext, input: AddProgressInput): Promis
         () => requireStatus(t, FROM, '更新进展'),
       );
       if (denied) return denied;
-      return { events: [{ type: 'progress', text: clip(input.text) }] };
+      return { events: [{ type: 'progress', kind: 'note', text: clip(input.text) }] };
     },
   });
 }

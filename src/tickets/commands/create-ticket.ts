@@ -1,9 +1,10 @@
 import type { BotConfig } from '../../config/bots.js';
 import { insertTicket } from '../apply.js';
-import { isDuplicateKey, Ticket, TicketEvent } from '../model.js';
+import { isDuplicateKey, Ticket } from '../model.js';
 import { nextTicketNo } from '../counter.js';
 import { clip } from '../guards.js';
 import { presentTicket } from '../presenter.js';
+import { listEvents } from '../queries.js';
 import { initialTargets } from '../sla.js';
 import {
   type Attachment,
@@ -93,8 +94,7 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
 async function openedBy(source: string): Promise<CommandResult | null> {
   const doc = await Ticket.findOne({ source }).lean<TicketDoc>();
   if (!doc) return null;
-  const event = await TicketEvent.findOne({ bot: doc.bot, no: doc.no, seq: 1 }).lean<TicketEventRecord>();
-  const created = event ?? (doc.pending.find((e) => e.seq === 1) as TicketEventRecord | undefined);
+  const created = (await listEvents(doc.bot, doc.no, doc)).find((e) => e.seq === 1);
   if (!created) return null;
   return { ok: true, ticket: presentTicket(doc), event: created, events: [], doc: { ...doc, pending: [] } };
 }

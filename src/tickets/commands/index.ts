@@ -27,6 +27,6 @@ export { type RejectResolutionInput, rejectResolution } from './reject-resolutio
 export { type RemindConfirmationInput, remindConfirmation } from './remind-confirmation.js';
 export { type ResolveTicketInput, resolveTicket } from './resolve-ticket.js';
 export { type ResumeTicketInput, resumeTicket } from './resume-ticket.js';
-export { type SupplementFields, type SupplementTicketInput, supplementTicket } from './supplement-ticket.js';
+export { type SupplementTicketInput, supplementTicket } from './supplement-ticket.js';
 export { type TransferTicketInput, transferTicket } from './transfer-ticket.js';
 export { type WithdrawTicketInput, withdrawTicket } from './withdraw-ticket.js';

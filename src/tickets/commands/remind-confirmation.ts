@@ -21,7 +21,7 @@ export function remindConfirmation(ctx: TicketContext, input: RemindConfirmation
         return refuse('stale', `#${t.no} 已重新处理`);
       if (t.confirmRemindedAt) return refuse('already_reminded', `#${t.no} 已提醒过`);
       const to = [t.reporter.userid, ...t.subscribers.map((s) => s.userid)];
-      return { set: { confirmRemindedAt: at }, events: [{ type: 'reminded', kind: 'confirm', to }] };
+      return { set: { confirmRemindedAt: at }, events: [{ type: 'reminded', kind: 'confirmation', to }] };
     },
   });
 }

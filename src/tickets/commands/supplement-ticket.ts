@@ -3,7 +3,16 @@ import { roleOf } from '../../roster/roster.js';
 import { applyChange } from '../apply.js';
 import { clip } from '../guards.js';
 import { systemName } from '../labels.js';
-import { ACTIVE, type Actor, type Attachment, type CommandResult, refuse, type TicketContext, type TicketDoc } from '../types.js';
+import {
+  ACTIVE,
+  type Actor,
+  type Attachment,
+  type CommandResult,
+  refuse,
+  type SupplementFields,
+  type TicketContext,
+  type TicketDoc,
+} from '../types.js';
 
 export interface SupplementTicketInput {
   no: number;
@@ -18,17 +27,9 @@ export interface SupplementTicketInput {
   attachment?: Attachment;
 }
 
-/** The `fields` payload of the progress event: what changed on the ticket, so replay can apply it. */
-export interface SupplementFields {
-  system?: string;
-  department?: string;
-  contact?: string;
-  symptom?: string;
-}
-
 /**
  * Details added to an open ticket after it was opened: by the reporter (or anyone who reported the same fault)
- * or by staff who learned them. Recorded as a `progress` event with a `fields` payload (and `attachment`);
+ * or by staff who learned them. Recorded as a `progress` event of kind `supplement` with a `fields` payload (and `attachment`);
  * the level is never changed here (改级 does that, with a reason).
  */
 export function supplementTicket(ctx: TicketContext, input: SupplementTicketInput): Promise<CommandResult> {
@@ -49,6 +50,7 @@ export function supplementTicket(ctx: TicketContext, input: SupplementTicketInpu
         events: [
           {
             type: 'progress',
+            kind: 'supplement',
             text: `${roleOf(bot, input.actor.userid) === 'reporter' ? '报修人补充' : '更正'}：${notes.join('；')}`,
             fields,
             ...(input.attachment ? { attachment: input.attachment } : {}),
