@@ -2,7 +2,8 @@
 import type { BotConfig } from '../config/bots.js';
 import { roleOf } from '../roster/roster.js';
 import { getTicket } from '../tickets/queries.js';
-import { type TicketDoc, WORKING } from '../tickets/types.js';
+import { allows } from '../tickets/lifecycle.js';
+import type { TicketDoc } from '../tickets/types.js';
 import type { ParsedCommand } from './grammar.js';
 import { type Answer, chatIdOf, type EngineCtx, idleMinutes, ticketCtx, type Turn } from './context.js';
 import {
@@ -61,8 +62,8 @@ export async function startResolve(ctx: EngineCtx, turn: Turn, parsed: ParsedCom
   const user = turn.msg.from.userid;
   const role = roleOf(turn.bot, user);
   // An unclaimed ticket nobody has may be claimed and resolved in one step by whoever fixed it.
-  const unclaimed = t?.status === 'open' && !t.assignee && role !== 'reporter';
-  const mayResolve = t && (unclaimed || (WORKING.includes(t.status) && (t.assignee?.userid === user || role === 'lead')));
+  const unclaimed = t && allows('claim', t.status) && !t.assignee && role !== 'reporter';
+  const mayResolve = t && (unclaimed || (allows('resolve', t.status) && (t.assignee?.userid === user || role === 'lead')));
   if (!mayResolve) return runCommand(ctx, turn, parsed);
   const flow = ctx.flows.form('resolve');
   const state = emptyState();
@@ -104,7 +105,7 @@ export async function continueDialog(ctx: EngineCtx, turn: Turn, conv: Conversat
   if (conv.flow === 'confirm') {
     // The ticket may have moved on since the question (another reporter reopened it, a lead closed it).
     const t = await getTicket(turn.bot.id, no);
-    if (t?.status !== 'resolved') {
+    if (!t || !allows('confirm', t.status)) {
       if (!(await endConversation(conv, 'done', turn.now))) return null;
       return t ? confirmNoLonger(t) : null;
     }
@@ -151,7 +152,7 @@ export function dialogText(conv: ConversationDoc, parsed: ParsedCommand): string
 export async function dialogEndText(flow: FormFlow, conv: ConversationDoc, kind: 'cancelled' | 'expired'): Promise<string> {
   if (conv.flow === 'confirm' && conv.context.no) {
     const t = await getTicket(conv.bot, conv.context.no as number);
-    if (t?.status !== 'resolved') return '';
+    if (!t || !allows('confirm', t.status)) return '';
   }
   return fill(flow.texts[kind], { no: conv.context.no ?? null, title: flow.title });
 }

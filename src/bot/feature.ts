@@ -16,7 +16,7 @@ import { createNotifier } from './notifier.js';
 import { IncidentLock } from './incident-lock.js';
 import { createIncidentProcessor } from './incidents.js';
 import { repeatedReportReply } from './presenters/chat.js';
-import { Ticket } from '../tickets/model.js';
+import { ticketOpenedBy } from '../tickets/queries.js';
 
 export const EXPIRE_JOB = 'conversations:expire';
 
@@ -88,7 +88,7 @@ export function createBotFeature(ctx: ServiceContext, opts: BotFeatureOptions = 
       onCardEvent: (msg) => engine.onCardEvent(msg),
       // A report sent again: point at the ticket the first copy opened instead of opening another.
       repeatNotice: async (earlierId, minutesAgo) => {
-        const t = await Ticket.findOne({ source: `inbox:${earlierId}` }, { no: 1 }).lean();
+        const t = await ticketOpenedBy(`inbox:${earlierId}`);
         return t ? repeatedReportReply(t.no, minutesAgo) : null;
       },
     },

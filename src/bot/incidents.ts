@@ -10,11 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { BotConfig } from '../config/bots.js';
-import { applyChange } from '../tickets/apply.js';
 import type { TicketEventBus, TicketEventNotice, TicketEventProcessor } from '../tickets/events.js';
 import { log } from '../log.js';
 import {
   addToIncident,
+  closeIncident,
   type CreateTicketInput,
   createTicket,
   INCIDENT_LEVEL,
@@ -24,7 +24,7 @@ import {
   resolveLinkedReports,
   shortSystem,
 } from '../tickets/commands/index.js';
-import { Ticket } from '../tickets/model.js';
+import { getTicket } from '../tickets/queries.js';
 import { ACTIVE, type CommandResult, type IncidentReport, type TicketContext, type TicketDoc } from '../tickets/types.js';
 import {
   declaredIncident,
@@ -74,7 +74,7 @@ export function evidenceOf(text: string): Evidence {
 async function activeIncident(bot: string, system: string): Promise<TicketDoc | null> {
   const no = await declaredIncident(bot, system);
   if (no === null) return null;
-  const t = await Ticket.findOne({ bot, no }, { pending: 0 }).lean<TicketDoc>();
+  const t = await getTicket(bot, no);
   if (t && ACTIVE.includes(t.status)) return t;
   await endIncident(bot, system, no);
   return null;
@@ -150,7 +150,7 @@ export async function openReport(
   if (!meanwhile) return created(own, null);
   const linked = await linkReport(ctx, { incidentNo: meanwhile.no, reportNo: own.doc.no, actor: 'system' });
   if (!linked.ok && linked.code !== 'nothing') return created(own, meanwhile);
-  const mine = (await Ticket.findOne({ bot: bot.id, no: own.doc.no }, { pending: 0 }).lean<TicketDoc>()) ?? own.doc;
+  const mine = (await getTicket(bot.id, own.doc.no)) ?? own.doc;
   return { kind: 'linked', ticket: mine, incident: (await freshIncident(bot, meanwhile.no)) ?? meanwhile, declared: false };
 }
 
@@ -182,7 +182,7 @@ function created(r: CommandResult, alongside: TicketDoc | null): ReportOutcome {
 }
 
 async function freshIncident(bot: BotConfig, no: number): Promise<TicketDoc | null> {
-  return Ticket.findOne({ bot: bot.id, no }, { pending: 0 }).lean<TicketDoc>();
+  return getTicket(bot.id, no);
 }
 
 /** Becomes the declarer (creates the incident, publishes it) or waits for the one being declared; then `then`. */
@@ -249,12 +249,7 @@ export function createIncidentProcessor(clock: Clock, events: TicketEventBus): T
     const ctx: TicketContext = { bot, clock, events };
     if (e.type === 'resolved') {
       await resolveLinkedReports(ctx, t);
-      await applyChange(ctx, {
-        no: t.no,
-        from: ['resolved'],
-        actor: 'system',
-        build: (_t, at) => ({ set: { status: 'closed', closedAt: at }, events: [{ type: 'closed', auto: false, incident: true }] }),
-      });
+      await closeIncident(ctx, t.no);
     }
     if (e.type === 'resolved' || e.type === 'closed' || e.type === 'cancelled') await endIncident(bot.id, t.system, t.no);
   };

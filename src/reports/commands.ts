@@ -12,7 +12,7 @@ import type { BotConfig } from '../config/bots.js';
 import { respond } from '../bot/commands/reply.js';
 import { personName, roleOf } from '../roster/roster.js';
 import { explainBreach } from '../tickets/commands/index.js';
-import { Ticket } from '../tickets/model.js';
+import { getTicket } from '../tickets/queries.js';
 import type { TargetName } from '../tickets/types.js';
 import { local, toChatTime } from '../time.js';
 import { monthRange } from './month.js';
@@ -125,7 +125,7 @@ export const explainBreachHandler: CommandHandler = async (ctx, msg, parsed) => 
   const m = /^(响应|到场|解决)(?:超时)?[\s:：,，]*/.exec(parsed.rest);
   const target = m ? TARGET_WORD[m[1]] : undefined;
   const text = m ? parsed.rest.slice(m[0].length) : parsed.rest;
-  const ticket = await Ticket.findOne({ bot: ctx.bot.id, no: parsed.no }, { createdAt: 1 }).lean<{ createdAt: Date }>();
+  const ticket = await getTicket(ctx.bot.id, parsed.no);
   if (ticket) {
     const month = local(ticket.createdAt).format('YYYY-MM');
     const signed = (await signoffOf(ctx.bot.id, month)).signed;

@@ -12,11 +12,12 @@ import type { BotConfig } from '../config/bots.js';
 import type { Clock } from '../clock.js';
 import { log } from '../log.js';
 import { whoIsOnDuty } from '../roster/roster.js';
-import { applyChange } from '../tickets/apply.js';
 import { recordBreach } from '../tickets/commands/record-breach.js';
+import { recordEscalation } from '../tickets/commands/record-escalation.js';
 import type { TicketEventBus } from '../tickets/events.js';
-import { Ticket } from '../tickets/model.js';
-import { ACTIVE, refuse, type TicketDoc } from '../tickets/types.js';
+import { getTicket } from '../tickets/queries.js';
+import { runningTarget } from '../tickets/sla.js';
+import type { TicketDoc } from '../tickets/types.js';
 import type { OutboundContent } from '../wecom/types.js';
 import type { TargetName } from './config.js';
 import { breachNotice, reminder, withMentions } from '../bot/presenters/escalation.js';
@@ -56,14 +57,6 @@ export interface EscalationOutcome {
 
 const NOTHING: EscalationOutcome = { fired: null, done: [], breached: false, next: null };
 
-/** A target whose clock is running: the ticket is active and not paused, the target started and is unmet. */
-export function runningTarget(ticket: TicketDoc, name: TargetName): Target | null {
-  const t = ticket.sla?.[name];
-  if (!t || t.metAt || t.pausedAt) return null;
-  if (!ACTIVE.includes(ticket.status) || ticket.status === 'paused') return null;
-  return t;
-}
-
 /** The first step of a running target not yet carried out (possibly already due). */
 export function nextPendingStep(bot: BotConfig, ticket: TicketDoc, name: TargetName): PlannedStep | null {
   const t = runningTarget(ticket, name);
@@ -76,7 +69,7 @@ export function nextPendingStep(bot: BotConfig, ticket: TicketDoc, name: TargetN
 export async function escalateTarget(deps: EscalationDeps, key: TargetKey, now: Date): Promise<EscalationOutcome> {
   const bot = deps.bots.get(key.bot);
   if (!bot) return NOTHING;
-  const ticket = await Ticket.findOne({ bot: key.bot, no: key.no }, { pending: 0 }).lean<TicketDoc>();
+  const ticket = await getTicket(key.bot, key.no);
   if (!ticket) return NOTHING;
   const target = runningTarget(ticket, key.target);
   if (!target) return NOTHING;
@@ -95,32 +88,7 @@ export async function escalateTarget(deps: EscalationDeps, key: TargetKey, now: 
   }
   const sent = await notifyStep(deps, bot, ticket, key.target, target, step, now);
   const keys = due.map((s) => s.key);
-  const recorded = await applyChange(ctx, {
-    no: key.no,
-    from: ACTIVE,
-    actor: 'system',
-    build(t) {
-      const current = runningTarget(t, key.target);
-      if (!current) return refuse('stopped', `#${t.no} 的时限已停止`);
-      const already = new Set(current.escalated ?? []);
-      if (keys.every((k) => already.has(k))) return refuse('already', `#${t.no} 已提醒`);
-      return {
-        set: { [`sla.${key.target}.escalated`]: [...already, ...keys.filter((k) => !already.has(k))] },
-        events: [
-          {
-            type: 'reminded',
-            kind: 'escalation',
-            target: key.target,
-            step: step.key,
-            skipped: keys.slice(0, -1),
-            dueAt: current.dueAt,
-            to: sent.users,
-            group: sent.group,
-          },
-        ],
-      };
-    },
-  });
+  const recorded = await recordEscalation(ctx, { no: key.no, target: key.target, steps: keys, to: sent.users, group: sent.group });
   log.info(
     { bot: key.bot, no: key.no, target: key.target, step: step.key, recipients: sent.users.length, recorded: recorded.ok, breached },
     'sla escalation step',

@@ -8,8 +8,8 @@
 import type { Agenda, Job } from 'agenda';
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
-import { Ticket } from '../tickets/model.js';
-import { ACTIVE, type TicketDoc } from '../tickets/types.js';
+import { activeTickets, getTicket } from '../tickets/queries.js';
+import type { TicketDoc } from '../tickets/types.js';
 import type { TargetName } from './config.js';
 import { type EscalationDeps, escalateTarget, nextPendingStep, TARGET_NAMES } from './escalation.js';
 
@@ -113,7 +113,7 @@ export async function syncTicketJobs(agenda: Agenda, bot: BotConfig, ticket: Tic
 
 /** Re-reads the ticket (the event's snapshot may be older than another instance's change) and syncs. */
 export async function syncTicketByNo(agenda: Agenda, bot: BotConfig, no: number): Promise<void> {
-  const ticket = await Ticket.findOne({ bot: bot.id, no }, { pending: 0 }).lean<TicketDoc>();
+  const ticket = await getTicket(bot.id, no);
   if (ticket) await syncTicketJobs(agenda, bot, ticket);
 }
 
@@ -123,14 +123,11 @@ export async function syncTicketByNo(agenda: Agenda, bot: BotConfig, no: number)
  * repairs a reschedule that raced with a running job.
  */
 export async function reconcileAll(agenda: Agenda, bots: Map<string, BotConfig>, since?: Date): Promise<number> {
-  const query: Record<string, unknown> = { bot: { $in: [...bots.keys()] }, status: { $in: ACTIVE } };
-  if (since) query.updatedAt = { $gte: since };
-  const cursor = Ticket.find(query, { pending: 0 }).lean<TicketDoc[]>().cursor();
   let n = 0;
-  for await (const t of cursor) {
+  for await (const t of activeTickets([...bots.keys()], since)) {
     const bot = bots.get(t.bot);
     if (!bot) continue;
-    await syncTicketJobs(agenda, bot, t as unknown as TicketDoc, !since);
+    await syncTicketJobs(agenda, bot, t, !since);
     n++;
   }
   return n;

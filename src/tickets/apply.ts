@@ -12,6 +12,7 @@
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
 import type { TicketEventBus } from './events.js';
+import { allowedFrom, type TicketCommand } from './lifecycle.js';
 import { isDuplicateKey, Ticket, TicketEvent } from './model.js';
 import { presentTicket } from './presenter.js';
 import {
@@ -43,8 +44,10 @@ export interface Change {
 
 export interface ApplyOptions {
   no: number;
-  /** Statuses the change is legal from: part of the atomic precondition. */
-  from: readonly TicketStatus[];
+  /** Which command this is: its row of the lifecycle table (lifecycle.ts) is part of the atomic precondition. */
+  command: TicketCommand;
+  /** Narrows the table's statuses for this call (e.g. automatic incident links take unclaimed reports only). */
+  from?: readonly TicketStatus[];
   /** "system" for jobs. */
   actor: string;
   /** Checks roles and input against the current ticket and returns the change, or a polite refusal. */
@@ -58,16 +61,18 @@ export const PENDING_GRACE_MS = 30_000;
 
 export async function applyChange(ctx: TicketContext, opts: ApplyOptions): Promise<CommandResult> {
   const bot = ctx.bot.id;
+  const table = allowedFrom(opts.command);
+  const from = opts.from ? opts.from.filter((s) => table.includes(s)) : table;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const ticket = await Ticket.findOne({ bot, no: opts.no }).lean<TicketDoc>();
     if (!ticket) return refuse('not_found', `未找到工单 #${opts.no}`);
     const at = ctx.clock.now();
     const change = opts.build(ticket, at);
     if ('ok' in change) return change;
-    if (!opts.from.includes(ticket.status)) return refuse('bad_status', `#${opts.no} 当前状态不允许此操作`);
+    if (!from.includes(ticket.status)) return refuse('bad_status', `#${opts.no} 当前状态不允许此操作`);
     const events = stamp(ticket, change.events, opts.actor, at);
     const update = toUpdate(change, events, at, ticket.version);
-    const won = await Ticket.updateOne({ bot, no: opts.no, version: ticket.version, status: { $in: opts.from } }, update);
+    const won = await Ticket.updateOne({ bot, no: opts.no, version: ticket.version, status: { $in: from } }, update);
     if (won.modifiedCount !== 1) continue; // someone else changed it first: re-read and decide again
     const after = afterChange(ticket, update.$set, change.push);
     await publish(ctx, after, events);

@@ -3,6 +3,7 @@ import type { BotConfig } from '../config/bots.js';
 import { personName, roleOf } from '../roster/roster.js';
 import { clipPoints } from '../bot/presenters/words.js';
 import { STATUS_WORDS } from './labels.js';
+import { allows, type TicketCommand } from './lifecycle.js';
 import { type PersonRef, type Refusal, type RefusalCode, refuse, type TicketDoc, type TicketStatus } from './types.js';
 
 export { roleOf };
@@ -41,8 +42,17 @@ export function requireReporter(bot: BotConfig, t: TicketDoc, userid: string, wh
   return refuse('forbidden', `抱歉，只有报修人可以${what} #${t.no}`);
 }
 
-export function requireStatus(t: TicketDoc, allowed: readonly TicketStatus[], what: string): Refusal | null {
-  if (allowed.includes(t.status)) return null;
+/**
+ * Refuses when the lifecycle table (lifecycle.ts) does not let `command` change the ticket now, or when the ticket
+ * is outside `narrower` statuses of that row: "#5 已关闭，不能挂起". `what` names the action and may carry a hint.
+ */
+export function requireStatus(t: TicketDoc, command: TicketCommand, what: string, narrower?: readonly TicketStatus[]): Refusal | null {
+  if (allows(command, t.status) && (!narrower || narrower.includes(t.status))) return null;
+  return statusRefusal(t, what);
+}
+
+/** "#5 已关闭，不能<what>": the refusal for a status the action does not apply to. */
+export function statusRefusal(t: TicketDoc, what: string): Refusal {
   return refuse('bad_status', `#${t.no} ${STATUS_WORDS[t.status]}，不能${what}`);
 }
 

@@ -15,6 +15,20 @@ export async function getTicket(bot: string, no: number): Promise<TicketDoc | nu
   return Ticket.findOne({ bot, no }).lean<TicketDoc>();
 }
 
+/** The ticket a message opened (`source`, e.g. `inbox:<id>`), if any. */
+export async function ticketOpenedBy(source: string): Promise<TicketDoc | null> {
+  return Ticket.findOne({ source }).lean<TicketDoc>();
+}
+
+/**
+ * Active tickets of the given bots, streamed (SLA reconciliation); with `since`, only those changed since then.
+ */
+export async function* activeTickets(bots: readonly string[], since?: Date): AsyncGenerator<TicketDoc> {
+  const query: QueryFilter<TicketDoc> = { bot: { $in: [...bots] }, status: { $in: [...ACTIVE] } };
+  if (since) query.updatedAt = { $gte: since };
+  yield* Ticket.find(query, { pending: 0 }).lean<TicketDoc>().cursor();
+}
+
 /** The log in order, including events of a change whose copy to the log is still in flight (see apply.ts). */
 export async function listEvents(bot: string, no: number, ticket?: TicketDoc | null): Promise<TicketEventRecord[]> {
   const [logged, doc] = await Promise.all([

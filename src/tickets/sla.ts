@@ -1,7 +1,15 @@
 /** The ticket side of the SLA module: which targets a lifecycle step starts, stops, pauses or moves. */
 import type { BotConfig } from '../config/bots.js';
 import { meetTarget, pauseTarget, recomputeForLevel, resumeTarget, startTarget, type Target } from '../sla/policy.js';
-import type { Level, SlaTargets, TargetName } from './types.js';
+import { ACTIVE, type Level, type SlaTargets, type TargetName, type TicketDoc } from './types.js';
+
+/** A target whose clock is running: the ticket is active and not paused, the target started and is unmet. */
+export function runningTarget(ticket: TicketDoc, name: TargetName): Target | null {
+  const t = ticket.sla?.[name];
+  if (!t || t.metAt || t.pausedAt) return null;
+  if (!ACTIVE.includes(ticket.status) || ticket.status === 'paused') return null;
+  return t;
+}
 
 /** A new ticket: the response and resolution clocks start; on-site starts only when dispatched. */
 export function initialTargets(bot: BotConfig, level: Level, at: Date): SlaTargets {

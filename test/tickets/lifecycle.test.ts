@@ -240,6 +240,7 @@ describe('ticket lifecycle', () => {
     const r = ok(
       await applyChange(ctx, {
         no: t.no,
+        command: 'supplement',
         from: ['open'],
         actor: 'nurse_li',
         build: () => ({

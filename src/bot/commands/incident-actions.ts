@@ -1,8 +1,8 @@
 /** Engineers correct the machine's grouping of reports: 拆分 22 15 (detach #15 from incident #22), 合并 15 到 22 (link). */
 import { requireStaff } from '../../tickets/guards.js';
 import { linkReport, mergeIntoTicket, splitReport } from '../../tickets/commands/index.js';
-import { Ticket } from '../../tickets/model.js';
-import { ACTIVE, type TicketDoc } from '../../tickets/types.js';
+import { getTicket } from '../../tickets/queries.js';
+import { ACTIVE } from '../../tickets/types.js';
 import { plain } from '../presenters/content.js';
 import { tag } from '../presenters/words.js';
 import { askForNumber, respond } from './reply.js';
@@ -36,13 +36,13 @@ const merge: CommandHandler = async (ctx, msg, p) => {
   const m = NO_RE.exec(p.rest);
   if (!m) return { reply: plain(`请写明并入哪一单，如「合并 ${p.no} 到 22」`) };
   const target = Number(m[1]);
-  const into = await Ticket.findOne({ bot: ctx.bot.id, no: target }, { kind: 1 }).lean<TicketDoc>();
+  const into = await getTicket(ctx.bot.id, target);
   if (into?.kind === 'incident') {
     return respond(ctx, await linkReport(ctx, { incidentNo: target, reportNo: p.no!, actor: msg.from.userid, from: ACTIVE }), () =>
       plain(`已将 ${tag(p.no!)} 并入故障事件 ${tag(target)}，随事件一起处理`),
     );
   }
-  const child = await Ticket.findOne({ bot: ctx.bot.id, no: p.no! }, { pending: 0 }).lean<TicketDoc>();
+  const child = await getTicket(ctx.bot.id, p.no!);
   if (!child) return { reply: plain(`未找到工单 ${tag(p.no!)}`) };
   return respond(ctx, await mergeIntoTicket(ctx, { no: target, reporter: child.reporter, childNo: child.no, actor: msg.from.userid }), () =>
     plain(`已将 ${tag(p.no!)} 作为重复报修合并到 ${tag(target)}`),

@@ -19,6 +19,7 @@ import {
 } from '../../tickets/commands/index.js';
 import { engineersFor, personName, roleOf } from '../../roster/roster.js';
 import { getTicket } from '../../tickets/queries.js';
+import { allows } from '../../tickets/lifecycle.js';
 import type { TicketContext } from '../../tickets/types.js';
 import { readConfirmation } from '../answers.js';
 import { systemFrom } from '../duty.js';
@@ -61,7 +62,7 @@ const resolve: CommandHandler = async (ctx, msg, p) => {
   // An unclaimed ticket nobody has: the engineer who fixed it claims and resolves in one step (both recorded).
   const before = await getTicket(ctx.bot.id, p.no!);
   let claimedToo = false;
-  if (before?.status === 'open' && !before.assignee && roleOf(ctx.bot, msg.from.userid) !== 'reporter') {
+  if (before && allows('claim', before.status) && !before.assignee && roleOf(ctx.bot, msg.from.userid) !== 'reporter') {
     const claimed = await claimTicket(ctx, { no: p.no!, actor: msg.from });
     if (!claimed.ok) return { reply: plain(claimed.message) };
     claimedToo = true;

@@ -1,5 +1,5 @@
 import { applyChange } from '../apply.js';
-import { clip, firstRefusal, requireStaff, requireStatus, requireText } from '../guards.js';
+import { clip, firstRefusal, requireStaff, requireStatus, requireText, statusRefusal } from '../guards.js';
 import type { Actor, CommandResult, TicketContext } from '../types.js';
 
 export interface AddProgressInput {
@@ -8,21 +8,19 @@ export interface AddProgressInput {
   text: string;
 }
 
-const FROM = ['claimed', 'onsite_dispatched', 'onsite', 'paused'] as const;
-
 /** A progress note by any engineer or lead; subscribers are informed by the notifier. */
 export function addProgress(ctx: TicketContext, input: AddProgressInput): Promise<CommandResult> {
   const { bot } = ctx;
   return applyChange(ctx, {
     no: input.no,
-    from: FROM,
+    command: 'progress',
     actor: input.actor.userid,
     build(t) {
       const denied = firstRefusal(
         () => requireStaff(bot, input.actor.userid, '更新进展'),
         () => requireText(input.text, 'text_required', `请写上进展内容，如「进展 ${t.no} 已重启服务」`),
-        () => (t.status === 'open' ? requireStatus(t, [], '更新进展，请先「接单 ' + t.no + '」') : null),
-        () => requireStatus(t, FROM, '更新进展'),
+        () => (t.status === 'open' ? statusRefusal(t, '更新进展，请先「接单 ' + t.no + '」') : null),
+        () => requireStatus(t, 'progress', '更新进展'),
       );
       if (denied) return denied;
       return { events: [{ type: 'progress', kind: 'note', text: clip(input.text) }] };

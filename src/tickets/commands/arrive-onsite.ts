@@ -1,5 +1,5 @@
 import { applyChange } from '../apply.js';
-import { firstRefusal, requireAssignee, requireStatus } from '../guards.js';
+import { firstRefusal, requireAssignee, requireStatus, statusRefusal } from '../guards.js';
 import { meet } from '../sla.js';
 import type { Actor, CommandResult, TicketContext } from '../types.js';
 
@@ -13,13 +13,13 @@ export function arriveOnsite(ctx: TicketContext, input: ArriveOnsiteInput): Prom
   const { bot } = ctx;
   return applyChange(ctx, {
     no: input.no,
-    from: ['onsite_dispatched'],
+    command: 'arrive',
     actor: input.actor.userid,
     build(t, at) {
       const denied = firstRefusal(
         () => requireAssignee(bot, t, input.actor.userid, '登记到场'),
-        () => (t.status === 'claimed' ? requireStatus(t, [], '到场，请先「派现场 ' + t.no + '」') : null),
-        () => requireStatus(t, ['onsite_dispatched'], '登记到场'),
+        () => (t.status === 'claimed' ? statusRefusal(t, '到场，请先「派现场 ' + t.no + '」') : null),
+        () => requireStatus(t, 'arrive', '登记到场'),
       );
       if (denied) return denied;
       const onsite = t.sla.onsite ? meet(bot, t.sla.onsite, at) : null;

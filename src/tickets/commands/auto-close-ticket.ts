@@ -13,10 +13,10 @@ export function autoCloseTicket(ctx: TicketContext, input: AutoCloseTicketInput)
   const hours = ctx.bot.tickets.autoCloseHours;
   return applyChange(ctx, {
     no: input.no,
-    from: ['resolved'],
+    command: 'autoClose',
     actor: 'system',
     build(t, at) {
-      const denied = requireStatus(t, ['resolved'], '自动关闭');
+      const denied = requireStatus(t, 'autoClose', '自动关闭');
       if (denied) return denied;
       if (input.resolvedAt && t.resolvedAt?.getTime() !== new Date(input.resolvedAt).getTime())
         return refuse('stale', `#${t.no} 已重新处理`);

@@ -1,6 +1,6 @@
 import { applyChange } from '../apply.js';
 import { clip, firstRefusal, requireLead, requireStatus, requireText } from '../guards.js';
-import { ACTIVE, type Actor, type CommandResult, type TicketContext } from '../types.js';
+import type { Actor, CommandResult, TicketContext } from '../types.js';
 
 export interface CancelTicketInput {
   no: number;
@@ -13,12 +13,12 @@ export function cancelTicket(ctx: TicketContext, input: CancelTicketInput): Prom
   const { bot } = ctx;
   return applyChange(ctx, {
     no: input.no,
-    from: ACTIVE,
+    command: 'cancel',
     actor: input.actor.userid,
     build(t, at) {
       const denied = firstRefusal(
         () => requireLead(bot, input.actor.userid, '取消工单'),
-        () => requireStatus(t, ACTIVE, '取消'),
+        () => requireStatus(t, 'cancel', '取消'),
         () => requireText(input.reason, 'reason_required', `请说明取消原因：取消 ${t.no} <原因>`),
       );
       if (denied) return denied;

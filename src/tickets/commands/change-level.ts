@@ -2,7 +2,7 @@ import { applyChange } from '../apply.js';
 import { clip, firstRefusal, requireStaff, requireStatus, requireText } from '../guards.js';
 import { levelWords } from '../labels.js';
 import { retargetForLevel } from '../sla.js';
-import { ACTIVE, type Actor, type CommandResult, LEVELS, type Level, refuse, type TicketContext } from '../types.js';
+import { type Actor, type CommandResult, LEVELS, type Level, refuse, type TicketContext } from '../types.js';
 
 export interface ChangeLevelInput {
   no: number;
@@ -16,12 +16,12 @@ export function changeLevel(ctx: TicketContext, input: ChangeLevelInput): Promis
   const { bot } = ctx;
   return applyChange(ctx, {
     no: input.no,
-    from: ACTIVE,
+    command: 'changeLevel',
     actor: input.actor.userid,
     build(t) {
       const denied = firstRefusal(
         () => requireStaff(bot, input.actor.userid, '改级'),
-        () => requireStatus(t, ACTIVE, '改级'),
+        () => requireStatus(t, 'changeLevel', '改级'),
         () => (LEVELS.includes(input.level as Level) ? null : refuse('bad_level', `级别请用 1-4，如「改级 ${t.no} 2 <原因>」`)),
         () => (input.level === t.level ? refuse('same_level', `#${t.no} 已是${levelWords(t.level)}`) : null),
         () => requireText(input.reason, 'reason_required', `请说明改级原因：改级 ${t.no} ${input.level} <原因>`),

@@ -1,4 +1,5 @@
 import { applyChange } from '../apply.js';
+import { allows } from '../lifecycle.js';
 import { personOf, requireStaff } from '../guards.js';
 import { STATUS_WORDS } from '../labels.js';
 import { meet } from '../sla.js';
@@ -14,12 +15,12 @@ export function claimTicket(ctx: TicketContext, input: ClaimTicketInput): Promis
   const { bot } = ctx;
   return applyChange(ctx, {
     no: input.no,
-    from: ['open'],
+    command: 'claim',
     actor: input.actor.userid,
     build(t, at) {
       const denied = requireStaff(bot, input.actor.userid, '接单');
       if (denied) return denied;
-      if (t.status !== 'open') {
+      if (!allows('claim', t.status)) {
         if (t.assignee?.userid === input.actor.userid) return refuse('already_yours', `#${t.no} 已由你接单`);
         if (t.assignee && !['resolved', 'closed', 'cancelled'].includes(t.status))
           return refuse('already_claimed', `#${t.no} 已由 ${t.assignee.name} 接单`);

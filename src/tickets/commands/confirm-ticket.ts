@@ -16,12 +16,12 @@ export function confirmTicket(ctx: TicketContext, input: ConfirmTicketInput): Pr
   const rating = input.rating ?? null;
   return applyChange(ctx, {
     no: input.no,
-    from: ['resolved'],
+    command: 'confirm',
     actor: input.actor.userid,
     build(t, at) {
       const denied = firstRefusal(
         () => requireReporter(bot, t, input.actor.userid, '确认'),
-        () => requireStatus(t, ['resolved'], '确认'),
+        () => requireStatus(t, 'confirm', '确认'),
         () => (rating === null || (Number.isInteger(rating) && rating >= 1 && rating <= 5) ? null : refuse('bad_rating', '评分请用 1-5')),
       );
       if (denied) return denied;

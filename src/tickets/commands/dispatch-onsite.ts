@@ -13,12 +13,12 @@ export function dispatchOnsite(ctx: TicketContext, input: DispatchOnsiteInput): 
   const { bot } = ctx;
   return applyChange(ctx, {
     no: input.no,
-    from: ['claimed'],
+    command: 'dispatch',
     actor: input.actor.userid,
     build(t, at) {
       const denied = firstRefusal(
         () => requireAssignee(bot, t, input.actor.userid, '派现场'),
-        () => requireStatus(t, ['claimed'], '派现场'),
+        () => requireStatus(t, 'dispatch', '派现场'),
       );
       if (denied) return denied;
       const onsite = t.sla.onsite ?? startOnsite(bot, t.level, at);

@@ -1,6 +1,6 @@
 import { applyChange } from '../apply.js';
 import { clip, firstRefusal, requireStaff, requireText } from '../guards.js';
-import { type Actor, type CommandResult, refuse, STATUSES, type TargetName, type TicketContext } from '../types.js';
+import { type Actor, type CommandResult, refuse, type TargetName, type TicketContext } from '../types.js';
 
 export interface ExplainBreachInput {
   no: number;
@@ -20,7 +20,7 @@ export function explainBreach(ctx: TicketContext, input: ExplainBreachInput): Pr
   const { bot } = ctx;
   return applyChange(ctx, {
     no: input.no,
-    from: STATUSES,
+    command: 'explainBreach',
     actor: input.actor.userid,
     build(t) {
       const breached = (['response', 'onsite', 'resolve'] as const).filter((n) => t.sla[n]?.breachedAt);

@@ -9,12 +9,12 @@
  */
 import { log } from '../../log.js';
 import { applyChange } from '../apply.js';
+import { allows } from '../lifecycle.js';
 import { requireStatus } from '../guards.js';
 import { systemName } from '../labels.js';
 import { Ticket } from '../model.js';
 import { initialTargets } from '../sla.js';
 import {
-  ACTIVE,
   type CommandResult,
   type IncidentInfo,
   type IncidentReport,
@@ -72,11 +72,11 @@ function derived(ctx: TicketContext, t: TicketDoc, reports: IncidentReport[]): R
 export function addToIncident(ctx: TicketContext, incidentNo: number, report: IncidentReport, actor: string): Promise<CommandResult> {
   return applyChange(ctx, {
     no: incidentNo,
-    from: ACTIVE,
+    command: 'addToIncident',
     actor,
     build(t) {
       if (t.kind !== 'incident') return refuse('not_incident', `#${t.no} 不是故障事件`);
-      const denied = requireStatus(t, ACTIVE, '并入');
+      const denied = requireStatus(t, 'addToIncident', '并入');
       if (denied) return denied;
       const reports = t.incident?.reports ?? [];
       if (reports.some((r) => r.no === report.no)) return refuse('nothing', `#${report.no} 已在 #${t.no} 中`);
@@ -111,17 +111,18 @@ export async function linkReport(ctx: TicketContext, input: LinkReportInput): Pr
   const incident = await Ticket.findOne({ bot: ctx.bot.id, no: incidentNo }, { pending: 0 }).lean<TicketDoc>();
   if (!incident) return refuse('not_found', `未找到工单 #${incidentNo}`);
   if (incident.kind !== 'incident') return refuse('not_incident', `#${incidentNo} 不是故障事件，只能合并到故障事件`);
-  if (!ACTIVE.includes(incident.status)) return refuse('bad_status', `#${incidentNo} 已结束，不能再合并`);
+  if (!allows('addToIncident', incident.status)) return refuse('bad_status', `#${incidentNo} 已结束，不能再合并`);
   const from = input.from ?? ['open'];
   const linked = await applyChange(ctx, {
     no: reportNo,
+    command: 'link',
     from: [...from, 'linked'],
     actor: input.actor,
     build(t) {
       if (t.kind === 'incident') return refuse('bad_input', `#${t.no} 本身是故障事件`);
       if (t.status === 'linked' && t.parentNo === incidentNo) return refuse('nothing', `#${t.no} 已并入 #${incidentNo}`);
       if (t.status === 'linked') return refuse('bad_status', `#${t.no} 已并入 #${t.parentNo}，请先「拆分 ${t.parentNo} ${t.no}」`);
-      const denied = requireStatus(t, from, '合并');
+      const denied = requireStatus(t, 'link', '合并', from);
       if (denied) return denied;
       return { set: { status: 'linked', parentNo: incidentNo }, events: [{ type: 'merged', into: incidentNo, from: t.status }] };
     },
@@ -149,7 +150,7 @@ export async function splitReport(ctx: TicketContext, input: SplitReportInput): 
   const { incidentNo, reportNo } = input;
   const split = await applyChange(ctx, {
     no: reportNo,
-    from: ['linked'],
+    command: 'split',
     actor: input.actor,
     build(t, at) {
       if (t.parentNo !== incidentNo) return refuse('bad_input', `#${t.no} 不在 #${incidentNo} 中`);
@@ -165,7 +166,7 @@ export async function splitReport(ctx: TicketContext, input: SplitReportInput): 
   }
   await applyChange(ctx, {
     no: incidentNo,
-    from: ACTIVE,
+    command: 'removeFromIncident',
     actor: input.actor,
     build(t) {
       const reports = (t.incident?.reports ?? []).filter((r) => r.no !== reportNo);
@@ -191,7 +192,7 @@ export async function resolveLinkedReports(ctx: TicketContext, incident: TicketD
   for (const { no } of reports) {
     const r = await applyChange(ctx, {
       no,
-      from: ['linked'],
+      command: 'resolveWithIncident',
       actor: 'system',
       build(_t, at) {
         return {
@@ -203,6 +204,19 @@ export async function resolveLinkedReports(ctx: TicketContext, incident: TicketD
     if (r.ok) n++;
   }
   return n;
+}
+
+/** The incident is closed once its reports were resolved with it (it is confirmed through its reports). */
+export function closeIncident(ctx: TicketContext, no: number): Promise<CommandResult> {
+  return applyChange(ctx, {
+    no,
+    command: 'closeIncident',
+    actor: 'system',
+    build(t, at) {
+      if (t.kind !== 'incident') return refuse('not_incident', `#${t.no} 不是故障事件`);
+      return { set: { status: 'closed', closedAt: at }, events: [{ type: 'closed', auto: false, incident: true }] };
+    },
+  });
 }
 
 /** The level an incident takes: 一级, and never lower than the highest of its reports. */

@@ -10,6 +10,7 @@ export { type DispatchOnsiteInput, dispatchOnsite } from './dispatch-onsite.js';
 export { type ExplainBreachInput, explainBreach } from './explain-breach.js';
 export {
   addToIncident,
+  closeIncident,
   INCIDENT_LEVEL,
   incidentTitle,
   type LinkReportInput,
@@ -23,6 +24,7 @@ export {
 export { type MergeIntoTicketInput, mergeIntoTicket } from './merge-into-ticket.js';
 export { type PauseTicketInput, pauseTicket } from './pause-ticket.js';
 export { type RecordBreachInput, recordBreach } from './record-breach.js';
+export { type RecordEscalationInput, recordEscalation } from './record-escalation.js';
 export { type RejectResolutionInput, rejectResolution } from './reject-resolution.js';
 export { type RemindConfirmationInput, remindConfirmation } from './remind-confirmation.js';
 export { type ResolveTicketInput, resolveTicket } from './resolve-ticket.js';

@@ -1,7 +1,7 @@
 import { applyChange } from '../apply.js';
 import { clip, requireStatus } from '../guards.js';
 import { Ticket } from '../model.js';
-import { ACTIVE, type CommandResult, type Reporter, refuse, type TicketContext, type TicketDoc } from '../types.js';
+import { type CommandResult, type Reporter, refuse, type TicketContext, type TicketDoc } from '../types.js';
 
 export interface MergeIntoTicketInput {
   /** The parent ticket the later report belongs to. */
@@ -30,10 +30,10 @@ export async function mergeIntoTicket(ctx: TicketContext, input: MergeIntoTicket
   const actor = input.actor ?? input.reporter.userid;
   const merged = await applyChange(ctx, {
     no: input.no,
-    from: ACTIVE,
+    command: 'merge',
     actor,
     build(t) {
-      const denied = requireStatus(t, ACTIVE, '合并');
+      const denied = requireStatus(t, 'merge', '合并');
       if (denied) return denied;
       const who = { userid: input.reporter.userid, name: input.reporter.name || input.reporter.userid };
       const known = t.reporter.userid === who.userid || t.subscribers.some((s) => s.userid === who.userid);
@@ -68,10 +68,10 @@ export async function mergeIntoTicket(ctx: TicketContext, input: MergeIntoTicket
 async function linkChild(ctx: TicketContext, childNo: number, parentNo: number, actor: string): Promise<void> {
   await applyChange(ctx, {
     no: childNo,
-    from: ['open'],
+    command: 'mergeDuplicate',
     actor,
     build(t, at) {
-      const denied = requireStatus(t, ['open'], '合并');
+      const denied = requireStatus(t, 'mergeDuplicate', '合并');
       if (denied) return denied;
       return {
         set: { parentNo, status: 'cancelled', closedAt: at },

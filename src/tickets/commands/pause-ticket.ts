@@ -1,7 +1,7 @@
 import { applyChange } from '../apply.js';
 import { clip, firstRefusal, requireAssignee, requireStatus, requireText } from '../guards.js';
 import { pauseTargets, slaSet } from '../sla.js';
-import { type Actor, type CommandResult, type TicketContext, WORKING } from '../types.js';
+import type { Actor, CommandResult, TicketContext } from '../types.js';
 
 export interface PauseTicketInput {
   no: number;
@@ -14,12 +14,12 @@ export function pauseTicket(ctx: TicketContext, input: PauseTicketInput): Promis
   const { bot } = ctx;
   return applyChange(ctx, {
     no: input.no,
-    from: WORKING,
+    command: 'pause',
     actor: input.actor.userid,
     build(t, at) {
       const denied = firstRefusal(
         () => requireAssignee(bot, t, input.actor.userid, '挂起工单'),
-        () => requireStatus(t, WORKING, '挂起'),
+        () => requireStatus(t, 'pause', '挂起'),
         () => requireText(input.reason, 'reason_required', `请说明挂起原因：挂起 ${t.no} <原因>`),
       );
       if (denied) return denied;

@@ -1,5 +1,6 @@
 import { applyChange } from '../apply.js';
-import { ACTIVE, type CommandResult, refuse, type TargetName, type TicketContext } from '../types.js';
+import { allows } from '../lifecycle.js';
+import { type CommandResult, refuse, type TargetName, type TicketContext } from '../types.js';
 
 export interface RecordBreachInput {
   no: number;
@@ -12,11 +13,12 @@ export interface RecordBreachInput {
 export function recordBreach(ctx: TicketContext, input: RecordBreachInput): Promise<CommandResult> {
   return applyChange(ctx, {
     no: input.no,
-    from: ACTIVE,
+    command: 'recordBreach',
     actor: 'system',
     build(t) {
       const target = t.sla[input.target];
-      if (!ACTIVE.includes(t.status) || !target || target.metAt || target.breachedAt) return refuse('no_breach', `#${t.no} 无需记录超时`);
+      if (!allows('recordBreach', t.status) || !target || target.metAt || target.breachedAt)
+        return refuse('no_breach', `#${t.no} 无需记录超时`);
       const breachedAt = input.at ?? target.dueAt;
       return {
         set: { [`sla.${input.target}.breachedAt`]: breachedAt },

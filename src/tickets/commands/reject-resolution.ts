@@ -17,12 +17,12 @@ export function rejectResolution(ctx: TicketContext, input: RejectResolutionInpu
   const { bot } = ctx;
   return applyChange(ctx, {
     no: input.no,
-    from: ['resolved'],
+    command: 'reject',
     actor: input.actor.userid,
     build(t, at) {
       const denied = firstRefusal(
         () => requireReporter(bot, t, input.actor.userid, '退回'),
-        () => requireStatus(t, ['resolved'], '退回'),
+        () => requireStatus(t, 'reject', '退回'),
         () => requireText(input.reason, 'reason_required', `请说明哪里还有问题：未解决 ${t.no} <原因>`),
       );
       if (denied) return denied;

@@ -12,10 +12,10 @@ export interface RemindConfirmationInput {
 export function remindConfirmation(ctx: TicketContext, input: RemindConfirmationInput): Promise<CommandResult> {
   return applyChange(ctx, {
     no: input.no,
-    from: ['resolved'],
+    command: 'remindConfirmation',
     actor: 'system',
     build(t, at) {
-      const denied = requireStatus(t, ['resolved'], '提醒确认');
+      const denied = requireStatus(t, 'remindConfirmation', '提醒确认');
       if (denied) return denied;
       if (input.resolvedAt && t.resolvedAt?.getTime() !== new Date(input.resolvedAt).getTime())
         return refuse('stale', `#${t.no} 已重新处理`);

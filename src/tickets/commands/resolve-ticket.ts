@@ -1,7 +1,7 @@
 import { applyChange } from '../apply.js';
-import { clip, firstRefusal, requireAssignee, requireStatus, requireText } from '../guards.js';
+import { clip, firstRefusal, requireAssignee, requireStatus, requireText, statusRefusal } from '../guards.js';
 import { meet } from '../sla.js';
-import { type Actor, type CommandResult, type Repair, type TicketContext, WORKING } from '../types.js';
+import type { Actor, CommandResult, Repair, TicketContext } from '../types.js';
 
 export interface ResolveTicketInput {
   no: number;
@@ -18,13 +18,13 @@ export function resolveTicket(ctx: TicketContext, input: ResolveTicketInput): Pr
   const { bot } = ctx;
   return applyChange(ctx, {
     no: input.no,
-    from: WORKING,
+    command: 'resolve',
     actor: input.actor.userid,
     build(t, at) {
       const denied = firstRefusal(
         () => requireAssignee(bot, t, input.actor.userid, '解决工单'),
-        () => (t.status === 'paused' ? requireStatus(t, [], `解决，请先「恢复 ${t.no}」`) : null),
-        () => requireStatus(t, WORKING, '解决'),
+        () => (t.status === 'paused' ? statusRefusal(t, `解决，请先「恢复 ${t.no}」`) : null),
+        () => requireStatus(t, 'resolve', '解决'),
         () => requireText(input.cause, 'cause_required', `请写明原因：解决 ${t.no} 原因:<…> 处理:<…>`),
         () => requireText(input.action, 'action_required', `请写明处理：解决 ${t.no} 原因:<…> 处理:<…>`),
       );

@@ -13,12 +13,12 @@ export function resumeTicket(ctx: TicketContext, input: ResumeTicketInput): Prom
   const { bot } = ctx;
   return applyChange(ctx, {
     no: input.no,
-    from: ['paused'],
+    command: 'resume',
     actor: input.actor.userid,
     build(t, at) {
       const denied = firstRefusal(
         () => requireAssignee(bot, t, input.actor.userid, '恢复工单'),
-        () => requireStatus(t, ['paused'], '恢复'),
+        () => requireStatus(t, 'resume', '恢复'),
       );
       if (denied) return denied;
       const to = t.pause?.from ?? 'claimed';

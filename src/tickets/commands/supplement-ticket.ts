@@ -1,10 +1,10 @@
 import type { BotConfig } from '../../config/bots.js';
 import { roleOf } from '../../roster/roster.js';
 import { applyChange } from '../apply.js';
+import { allows } from '../lifecycle.js';
 import { clip } from '../guards.js';
 import { systemName } from '../labels.js';
 import {
-  ACTIVE,
   type Actor,
   type Attachment,
   type CommandResult,
@@ -36,11 +36,11 @@ export function supplementTicket(ctx: TicketContext, input: SupplementTicketInpu
   const { bot } = ctx;
   return applyChange(ctx, {
     no: input.no,
-    from: ACTIVE,
+    command: 'supplement',
     actor: input.actor.userid,
     build(t) {
       if (!mayAdd(bot, t, input.actor.userid)) return refuse('forbidden', `抱歉，只有报修人可以补充 #${t.no}`);
-      if (!ACTIVE.includes(t.status)) return refuse('bad_status', `#${t.no} 已结束，如仍有问题请重新报修`);
+      if (!allows('supplement', t.status)) return refuse('bad_status', `#${t.no} 已结束，如仍有问题请重新报修`);
       const { set, fields, notes } = fieldChanges(bot, t, input);
       if (input.attachment) notes.push('图片');
       if (!notes.length) return refuse('nothing', '没有需要补充的内容');

@@ -10,19 +10,17 @@ export interface TransferTicketInput {
   reason?: string;
 }
 
-const FROM = ['claimed', 'onsite_dispatched', 'onsite', 'paused'] as const;
-
 /** Hands the ticket to another engineer; the status (and every clock) stays as it is. */
 export function transferTicket(ctx: TicketContext, input: TransferTicketInput): Promise<CommandResult> {
   const { bot } = ctx;
   return applyChange(ctx, {
     no: input.no,
-    from: FROM,
+    command: 'transfer',
     actor: input.actor.userid,
     build(t) {
       const denied = firstRefusal(
         () => requireAssignee(bot, t, input.actor.userid, '转派工单'),
-        () => requireStatus(t, FROM, '转派'),
+        () => requireStatus(t, 'transfer', '转派'),
         () => (isEngineer(bot, input.to) ? null : refuse('not_engineer', `${input.to} 不是本项目工程师，无法转派`)),
         () => (t.assignee?.userid === input.to ? refuse('same_assignee', `#${t.no} 已由 ${t.assignee.name} 负责`) : null),
       );

@@ -1,6 +1,6 @@
 import { applyChange } from '../apply.js';
 import { clip, firstRefusal, requireStatus } from '../guards.js';
-import { ACTIVE, type Actor, type CommandResult, refuse, type TicketContext } from '../types.js';
+import { type Actor, type CommandResult, refuse, type TicketContext } from '../types.js';
 
 export interface WithdrawTicketInput {
   no: number;
@@ -18,12 +18,12 @@ export interface WithdrawTicketInput {
 export function withdrawTicket(ctx: TicketContext, input: WithdrawTicketInput): Promise<CommandResult> {
   return applyChange(ctx, {
     no: input.no,
-    from: ACTIVE,
+    command: 'withdraw',
     actor: input.actor.userid,
     build(t, at) {
       const denied = firstRefusal(
         () => (t.reporter.userid === input.actor.userid ? null : refuse('forbidden', `抱歉，只有报修人可以撤销 #${t.no}`)),
-        () => requireStatus(t, ACTIVE, '撤销'),
+        () => requireStatus(t, 'withdraw', '撤销'),
       );
       if (denied) return denied;
       return {
