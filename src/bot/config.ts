@@ -14,6 +14,11 @@ export interface IncidentConfig {
   reporters: number;
   departments: number;
   windowMinutes: number;
+  /**
+   * Reporter counts at which the leads are told again that a declared incident has grown (each count once per
+   * incident), e.g. [10, 20, 50]. Anchor: Grafana OnCall re-notifies when an alert group keeps growing.
+   */
+  growthAlerts: number[];
 }
 
 export const incidentSchema = {
@@ -23,6 +28,7 @@ export const incidentSchema = {
     reporters: { type: 'integer', minimum: 2, default: 3 },
     departments: { type: 'integer', minimum: 1, default: 2 },
     windowMinutes: { type: 'number', exclusiveMinimum: 0, default: 15 },
+    growthAlerts: { type: 'array', items: { type: 'integer', minimum: 2 }, default: [10, 20, 50] },
   },
   default: {},
 } as const;

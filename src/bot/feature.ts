@@ -12,6 +12,7 @@ import { dutyHandler } from './duty.js';
 import { type BotEngine, createBotEngine } from './engine.js';
 import { loadFlows } from './flows/load.js';
 import type { Flows } from './flows/types.js';
+import { createLeadAlertProcessor } from './lead-alerts.js';
 import { createNotifier } from './notifier.js';
 import { IncidentLock } from './incident-lock.js';
 import { createIncidentProcessor } from './incidents.js';
@@ -96,6 +97,11 @@ export function createBotFeature(ctx: ServiceContext, opts: BotFeatureOptions = 
     ticketProcessors: [
       { name: 'notifier', applicableEvents: 'all', on: notifier },
       createIncidentProcessor(ctx.clock, ctx.registry.ticketEvents),
+      createLeadAlertProcessor({
+        get messenger() {
+          return ctx.registry.port('messenger');
+        },
+      }),
     ],
     provides: { conversations },
     jobs: [{ name: EXPIRE_JOB, every: '1 minute', skipImmediate: true, run: async () => void (await engine.expireIdle()) }],

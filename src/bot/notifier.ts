@@ -47,8 +47,8 @@ export function createNotifier(deps: NotifierDeps) {
   }
 
   /**
-   * A declared incident: the on-duty primary gets the claim card, the backup a page, leads an alert (each with the
-   * count of reporters and departments), and the group one post asking not to report again.
+   * A declared incident: the on-duty primary gets the claim card, the backup a page (with the count of reporters and
+   * departments), and the group one post asking not to report again; the leads' alert is in lead-alerts.ts.
    */
   async function pageIncident(bot: BotConfig, t: TicketDoc, e: TicketEventRecord): Promise<void> {
     const duty = whoIsOnDuty(bot, t.system, t.createdAt);
@@ -59,9 +59,7 @@ export function createNotifier(deps: NotifierDeps) {
       const text = `${head}。主值 ${personName(bot, duty.primary)} 已收到接单卡片，请你作为备岗协助（「进度 ${t.no}」查看）。`;
       await send(bot, e, [duty.backup], { type: 'text', text });
     }
-    const leads = bot.roster.leads.map((l) => l.userid);
-    const forLeads = `${head}，已通知 ${personName(bot, duty.primary)}（备岗 ${personName(bot, duty.backup)}）。可回复「进度 ${t.no}」查看，「转派 ${t.no} @工程师」改派。`;
-    await send(bot, e, leads, { type: 'text', text: forLeads });
+    // The leads' alert is a row of the lead-alert table (lead-alerts.ts).
     if (!bot.wecom.webhookKey) return;
     const md = [
       `**${shortName(bot, t.system)} 故障已知悉**（#${t.no}），${personName(bot, duty.primary)} 处理中 <@${duty.primary}>，请勿重复报修；可先按应急流程处理，恢复后群里通知。`,

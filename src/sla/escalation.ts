@@ -86,7 +86,7 @@ export async function escalateTarget(deps: EscalationDeps, key: TargetKey, now: 
     const r = await recordBreach(ctx, { no: key.no, target: key.target });
     breached = r.ok;
   }
-  const sent = await notifyStep(deps, bot, ticket, key.target, target, step, now);
+  const sent = await notifyStep(deps, bot, ticket, key.target, target, step, due, now);
   const keys = due.map((s) => s.key);
   const recorded = await recordEscalation(ctx, { no: key.no, target: key.target, steps: keys, to: sent.users, group: sent.group });
   log.info(
@@ -109,6 +109,11 @@ export function resolveRecipients(bot: BotConfig, ticket: TicketDoc, notify: Rec
   return { users: [...new Set(users)], group: notify.includes('group') };
 }
 
+/**
+ * Sends the step that speaks. Its recipients are those of every step due now, not only its own: when a jump of
+ * the clock, downtime or a tighter level makes the 75 % and the breach step due together, the backup (75 %) is
+ * still told, once, with the breach text. Leads get their own wording (actions they can take: 进度, 转派; never 接单).
+ */
 async function notifyStep(
   deps: EscalationDeps,
   bot: BotConfig,
@@ -116,18 +121,24 @@ async function notifyStep(
   name: TargetName,
   target: Target,
   step: PlannedStep,
+  due: PlannedStep[],
   now: Date,
 ): Promise<{ users: string[]; group: boolean }> {
-  const { users, group } = resolveRecipients(bot, ticket, step.notify, now);
+  const { users, group } = resolveRecipients(bot, ticket, [...new Set(due.flatMap((s) => s.notify))], now);
   const overdue = now.getTime() >= new Date(target.dueAt).getTime();
-  const content = overdue ? breachNotice(bot, ticket, name, target, step, now) : reminder(bot, ticket, name, target, step, now);
+  const compose = overdue ? breachNotice : reminder;
+  const content = compose(bot, ticket, name, target, step, now);
   const idem = `sla:${bot.id}:${ticket.no}:${name}:${step.key}:${step.at.getTime()}`;
+  // A lead who is also the one being chased (the assignee, the on-duty primary) gets the engineer's text.
+  const chased = new Set([ticket.assignee?.userid ?? whoIsOnDuty(bot, ticket.system, now).primary]);
+  const leads = new Set(bot.roster.leads.map((l) => l.userid).filter((u) => !chased.has(u)));
+  const staff = users.filter((u) => !leads.has(u));
+  const toLeads = users.filter((u) => leads.has(u));
   let sentToGroup = false;
-  if (users.length) await deps.notify.toUsers(bot.id, users, content, { idempotencyKey: `${idem}:users` });
-  if (group) {
-    const chased = [ticket.assignee?.userid ?? whoIsOnDuty(bot, ticket.system, now).primary];
-    sentToGroup = await toGroupSafely(deps, bot, withMentions(content, chased), `${idem}:group`, ticket.no);
-  }
+  if (staff.length) await deps.notify.toUsers(bot.id, staff, content, { idempotencyKey: `${idem}:users` });
+  if (toLeads.length)
+    await deps.notify.toUsers(bot.id, toLeads, compose(bot, ticket, name, target, step, now, 'lead'), { idempotencyKey: `${idem}:leads` });
+  if (group) sentToGroup = await toGroupSafely(deps, bot, withMentions(content, [...chased]), `${idem}:group`, ticket.no);
   return { users, group: sentToGroup };
 }
 

@@ -64,15 +64,22 @@ describe('escalation steps of an unclaimed level-1 ticket (response due 10:30)',
     expect((await run(no, 'response', '2026-11-20T10:22:30')).fired?.key).toBe('75%');
     expect(notify.sent[1].userids).toEqual(['zhangwei', 'zhaomin']);
 
-    // 100 %: breach recorded on the ticket and in its events; leads hear it, the group gets a mention.
+    // 100 %: breach recorded on the ticket and in its events; the engineer is asked to claim, the leads hear it
+    // with what they can do (进度, 转派 — leads cannot claim), the group gets a mention.
     const due = await run(no, 'response', '2026-11-20T10:30');
     expect(due).toMatchObject({ breached: true, fired: { key: '100%' } });
     const t = await getTicket('demo', no);
     expect(toIso(t!.sla.response.breachedAt)).toBe('2026-11-20T10:30:00+08:00');
     const users = notify.sent[2];
-    expect(users.userids).toEqual(['zhangwei', 'wanglei', 'xuli']);
+    expect(users.userids).toEqual(['zhangwei']);
     expect(notify.text(users)).toContain('响应超时');
-    const group = notify.sent[3];
+    expect(notify.text(users)).toContain(`「接单 ${no}」`);
+    const leads = notify.sent[3];
+    expect(leads.userids).toEqual(['wanglei', 'xuli']);
+    expect(notify.text(leads)).toContain('响应超时');
+    expect(notify.text(leads)).toContain(`「转派 ${no} @赵敏」`);
+    expect(notify.text(leads)).not.toMatch(/(?<!待)接单/);
+    const group = notify.sent[4];
     expect(group.kind).toBe('group');
     expect(notify.text(group)).toMatch(/^<@zhangwei> /);
 
@@ -83,20 +90,23 @@ describe('escalation steps of an unclaimed level-1 ticket (response due 10:30)',
     }
     expect(await run(no, 'response', '2026-11-20T15:00')).toMatchObject({ fired: null, next: null });
     expect(notify.text(notify.sent.at(-2)!)).toContain('第 4 次催办');
-    expect(notify.sent).toHaveLength(4 + 4 * 2);
+    expect(notify.sent).toHaveLength(5 + 4 * 3);
 
     const events = await listEvents('demo', no);
     expect(events.filter((e) => e.type === 'breached')).toHaveLength(1);
     expect(events.filter(isEscalation).map((e) => e.step)).toEqual(['50%', '75%', '100%', '100%+1', '100%+2', '100%+3', '100%+4']);
   });
 
-  it('after downtime only the latest overdue step speaks, and the breach is still recorded', async () => {
+  it('after downtime only the latest overdue step speaks, to everyone the skipped steps would have told; the breach is recorded', async () => {
     const { notify, run } = setup();
     const no = await newTicket(1, 'lis', '2026-11-20T10:00');
     const out = await run(no, 'response', '2026-11-20T10:40');
     expect(out).toMatchObject({ breached: true, fired: { key: '100%' }, done: ['50%', '75%', '100%'] });
-    expect(notify.sent.map((s) => s.kind)).toEqual(['users', 'group']);
-    expect(notify.sent[0].userids).toEqual(['liuyang', 'wanglei', 'xuli']);
+    expect(notify.sent.map((s) => s.kind)).toEqual(['users', 'users', 'group']);
+    // The backup (75 %) is told although the 75 % step never spoke on its own.
+    expect(notify.sent[0].userids).toEqual(['liuyang', 'zhaomin']);
+    expect(notify.text(notify.sent[0])).toContain('响应超时');
+    expect(notify.sent[1].userids).toEqual(['wanglei', 'xuli']);
     const reminded = (await listEvents('demo', no)).filter((e) => e.type === 'reminded');
     expect(reminded).toEqual([expect.objectContaining({ step: '100%', skipped: ['50%', '75%'] })]);
   });

@@ -7,6 +7,7 @@ import type { TargetName } from '../../sla/config.js';
 import type { PlannedStep, Target } from '../../sla/policy.js';
 import type { TicketDoc } from '../../tickets/types.js';
 import type { OutboundContent } from '../../wecom/types.js';
+import { leadActions } from './lead-alerts.js';
 import { shownTitle } from './mask.js';
 import { personName, staffPhones } from './people.js';
 import { ticketSummary } from './ticket.js';
@@ -33,8 +34,27 @@ export function newTicketGroupNote(bot: BotConfig, t: TicketDoc, primary: string
   };
 }
 
+/**
+ * Who reads an escalation message: the engineers being chased (and the group) are asked for the command that stops
+ * the clock; leads cannot claim or resolve, so they are offered what they can do (进度, 转派 to the backup).
+ */
+export type EscalationReader = 'engineer' | 'lead';
+
+function nextAction(bot: BotConfig, t: TicketDoc, name: TargetName, now: Date, reader: EscalationReader): string {
+  if (reader === 'lead') return leadActions(bot, t, now);
+  return `处理后回复「${STOP_COMMAND[name]} ${t.no}」`;
+}
+
 /** A reminder before the deadline (the 50 % / 75 % steps). */
-export function reminder(bot: BotConfig, t: TicketDoc, name: TargetName, target: Target, step: PlannedStep, now: Date): OutboundContent {
+export function reminder(
+  bot: BotConfig,
+  t: TicketDoc,
+  name: TargetName,
+  target: Target,
+  step: PlannedStep,
+  now: Date,
+  reader: EscalationReader = 'engineer',
+): OutboundContent {
   const left = new Date(target.dueAt).getTime() - now.getTime();
   return {
     type: 'markdown',
@@ -42,7 +62,7 @@ export function reminder(bot: BotConfig, t: TicketDoc, name: TargetName, target:
       `**⏰ ${TARGET_WORDS[name]}时限已过 ${step.key}**`,
       headline(bot, t),
       `截止 ${at(target.dueAt)}（剩余 ${duration(left)}），负责人：${owner(bot, t)}`,
-      `处理后回复「${STOP_COMMAND[name]} ${t.no}」`,
+      nextAction(bot, t, name, now, reader),
     ].join('\n'),
   };
 }
@@ -55,6 +75,7 @@ export function breachNotice(
   target: Target,
   step: PlannedStep,
   now: Date,
+  reader: EscalationReader = 'engineer',
 ): OutboundContent {
   const over = now.getTime() - new Date(target.dueAt).getTime();
   const title = step.repeat ? `**🔴 仍未${TARGET_WORDS[name]}（第 ${step.repeat} 次催办）**` : `**🔴 ${TARGET_WORDS[name]}超时**`;
@@ -64,7 +85,7 @@ export function breachNotice(
       title,
       headline(bot, t),
       `截止 ${at(target.dueAt)}，已超时 ${duration(over)}，负责人：${owner(bot, t)}`,
-      `请回复「${STOP_COMMAND[name]} ${t.no}」或「进度 ${t.no}」`,
+      reader === 'lead' ? leadActions(bot, t, now) : `请回复「${STOP_COMMAND[name]} ${t.no}」或「进度 ${t.no}」`,
     ].join('\n'),
   };
 }
