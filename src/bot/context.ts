@@ -28,6 +28,19 @@ export interface Turn {
   now: Date;
 }
 
+/**
+ * Resolves people's names from the WeCom directory before sentences are built (presenters read them through
+ * `personName`); bounded wait, never throws (src/people/directory.ts `warm`). Runs in processing, after the
+ * callback was acknowledged. No-op in a service without the WeCom feature.
+ */
+export async function warmNames(
+  ctx: { registry: ServiceRegistry },
+  bot: BotConfig,
+  userids: Iterable<string | null | undefined>,
+): Promise<void> {
+  await ctx.registry.find('directory')?.warm(bot, userids);
+}
+
 export function ticketCtx(ctx: EngineCtx, bot: BotConfig): TicketContext {
   return { bot, clock: ctx.clock, events: ctx.registry.ticketEvents };
 }

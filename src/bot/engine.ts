@@ -7,7 +7,7 @@ import type { TriageResult } from '../triage/engine.js';
 import type { InboundMessage } from '../wecom/types.js';
 import { claimedCard, CLAIM_KEY } from './presenters/cards.js';
 import { continueChecklist } from './checklist.js';
-import { type Answer, chatIdOf, type EngineCtx, ticketCtx, type Turn } from './context.js';
+import { type Answer, chatIdOf, type EngineCtx, ticketCtx, type Turn, warmNames } from './context.js';
 import {
   type ConversationDoc,
   chatKeyOf,
@@ -60,6 +60,8 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
   async function onMessage(msg: InboundMessage): Promise<void> {
     const bot = ctx.bots.get(msg.bot);
     if (!bot || msg.type === 'stream') return;
+    // Names before sentences: the reply addresses the sender by their WeCom name and a new ticket stores it.
+    await warmNames(ctx, bot, [msg.from.userid]);
     const turn: Turn = { bot, msg, now: ctx.clock.now() };
     let conv = await findConversation(chatKeyOf(msg));
     let expiredNote = '';

@@ -79,6 +79,9 @@ export function createBotFeature(ctx: ServiceContext, opts: BotFeatureOptions = 
       return ctx.registry.port('messenger');
     },
     askToConfirm: engine.askToConfirm,
+    get directory() {
+      return ctx.registry.find('directory');
+    },
   });
   const conversations: Conversations = { flows, engine, startChecklist: (input) => startChecklist(deps, input) };
 

@@ -1,5 +1,6 @@
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
+import type { Directory } from '../people/directory.js';
 import { personName, whoIsOnDuty } from '../roster/roster.js';
 import type { TicketEventNotice } from '../tickets/events.js';
 import type { TicketDoc, TicketEventRecord } from '../tickets/types.js';
@@ -7,6 +8,7 @@ import type { Messenger, OutboundContent } from '../wecom/types.js';
 import { claimCard, taskIdOf } from './presenters/cards.js';
 import { newTicketGroupNote } from './presenters/escalation.js';
 import { noticesFor, resolvedAsk } from './presenters/notices.js';
+import { nameOf } from './presenters/people.js';
 import { systemName, systemShort as shortName } from './presenters/words.js';
 
 /**
@@ -23,6 +25,8 @@ export interface NotifierDeps {
   readonly messenger: Messenger;
   /** Asks the reporter to confirm a resolution (starts the confirm conversation); false if not possible now. */
   askToConfirm?(bot: BotConfig, ticket: TicketDoc): Promise<boolean>;
+  /** People's names (the WeCom feature's directory); absent = the bot file's names. */
+  readonly directory?: Directory;
 }
 
 /** Outbox key: one message per (ticket, event, recipient), however often the event is delivered. */
@@ -69,6 +73,8 @@ export function createNotifier(deps: NotifierDeps) {
 
   async function onEvent({ bot, ticket: t, event: e }: TicketEventNotice): Promise<void> {
     const incident = t.kind === 'incident';
+    // Everyone these messages may name or address, resolved once before any sentence is built.
+    await deps.directory?.warm(bot, [t.reporter.userid, t.assignee?.userid, e.actor, ...(t.subscribers ?? []).map((s) => s.userid)]);
     switch (e.type) {
       case 'created':
         if (incident) await pageIncident(bot, t, e);
@@ -77,7 +83,7 @@ export function createNotifier(deps: NotifierDeps) {
       case 'referred': {
         // Out of the vendor's scope: the 信息科 contact gets the report as a plain message (not a vendor claim card).
         const to = e.to.userid || bot.roster.itContact.userid;
-        const who = [t.reporter.department, t.reporter.name, t.reporter.contact].filter(Boolean).join(' ');
+        const who = [t.reporter.department, nameOf(bot, t.reporter), t.reporter.contact].filter(Boolean).join(' ');
         const text = `【转信息科】#${t.no} ${t.title}\n报修：${who}\n不在软件维保范围，请信息科处理。`;
         await send(bot, e, [to], { type: 'text', text });
         return;

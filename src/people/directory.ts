@@ -17,6 +17,7 @@ import mongoose, { Schema } from 'mongoose';
 import type { Clock } from '../clock.js';
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
+import { rememberName } from './names.js';
 import { WecomApiError, type WecomClient } from '../wecom/client.js';
 import type { RateLimiter } from '../wecom/rate-limit.js';
 
@@ -120,9 +121,32 @@ export class Directory {
         if (got === 'busy') budget = false;
         else if (got) entry = got;
       }
-      out.set(userid, this.combine(bot, userid, entry));
+      const person = this.combine(bot, userid, entry);
+      rememberName(bot, userid, person.name);
+      out.set(userid, person);
     }
     return out;
+  }
+
+  /**
+   * Resolves these people's names ahead of building sentences (presenters read them synchronously through
+   * `personName`), waiting at most `waitMs` (default 1 500 ms): a slow or rate-limited WeCom never holds a reply
+   * back, the lookup finishes in the background and the reply uses the bot file's name meanwhile. Never throws.
+   * Empty and duplicate ids are ignored.
+   */
+  async warm(bot: BotConfig, userids: Iterable<string | null | undefined>, waitMs = WARM_WAIT_MS): Promise<void> {
+    const ids = [...new Set([...userids].filter((u): u is string => !!u))];
+    if (ids.length === 0) return;
+    const lookup = this.people(bot, ids).then(
+      () => undefined,
+      (e: Error) => log.warn({ bot: bot.id, err: e.message }, 'directory warm-up failed'),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+    });
+    await Promise.race([lookup, late]);
+    clearTimeout(timer);
   }
 
   private canAsk(bot: BotConfig): boolean {
@@ -213,6 +237,9 @@ export class Directory {
     return doc;
   }
 }
+
+/** How long a reply waits for names before it is sent with the bot file's (ms, real time: it bounds a network wait). */
+const WARM_WAIT_MS = 1_500;
 
 const userKey = (bot: BotConfig, userid: string) => `${bot.id}:user:${userid}`;
 

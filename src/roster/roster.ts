@@ -1,4 +1,5 @@
 import type { BotConfig } from '../config/bots.js';
+import { knownName } from '../people/names.js';
 import type { Period } from '../sla/config.js';
 import { calendarFor } from '../sla/calendar.js';
 import { dayjs, ZONE } from '../time.js';
@@ -29,10 +30,20 @@ export function roleOf(bot: BotConfig, userid: string): Role {
   return 'reporter';
 }
 
-/** A person's display name from the roster; unknown users keep their userid. */
+/**
+ * A person's display name: the WeCom directory's when this process has resolved it (people/names.ts, filled by
+ * `Directory.warm` before a message or ticket event is handled), else the bot file's (`directory.people`, then
+ * the roster), else the userid itself (nobody knows a better name).
+ */
 export function personName(bot: BotConfig, userid: string): string {
+  const known = knownName(bot, userid);
+  if (known) return known;
   const { engineers, leads, itContact } = bot.roster;
-  return [...engineers, ...leads, itContact].find((p) => p.userid === userid)?.name ?? userid;
+  return (
+    bot.directory?.people.find((p) => p.userid === userid)?.name ??
+    [...engineers, ...leads, itContact].find((p) => p.userid === userid)?.name ??
+    userid
+  );
 }
 
 const anchorCache = new WeakMap<Rotation, number>();

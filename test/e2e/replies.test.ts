@@ -90,6 +90,30 @@ describe('reporters', () => {
   });
 });
 
+describe('names from the WeCom directory', () => {
+  it('a reporter the bot file does not know is addressed, carded and listed by their WeCom name, never their userid', async () => {
+    // nurse04 is 陈晓燕 in the WeCom directory (user/get) and in no bot file.
+    const reply = await h.say('nurse04', '心电系统报告传不上去，急诊科');
+    expect(reply).toMatch(/^@陈晓燕 已登记 #\d+/);
+    const no = noIn(reply);
+    expect((await h.ticket(no)).reporter.name).toBe('陈晓燕');
+    const card = h.sim.received('message/send').find((r) => JSON.stringify(r.body).includes(`"claim:${no}"`));
+    expect(JSON.stringify(card?.body)).toContain('陈晓燕');
+    const engineer = String(card?.body?.touser);
+    expect(await h.say(engineer, `接单 ${no}`)).toContain('陈晓燕');
+    const shown = h.sim
+      .received()
+      .filter((r) => ['message/send', 'response_url', 'webhook/send'].includes(r.kind))
+      .map((r) => JSON.stringify(r.body).replace(/"touser":"[^"]*"/g, ''));
+    expect(shown.filter((b) => b.includes('nurse04'))).toEqual([]);
+  });
+
+  it("WeCom's name wins over the bot file's", async () => {
+    // nurse03 is 孙悦 in bots/demo.json and 刘敏 in WeCom.
+    expect(await h.say('nurse03', '值班 lis')).toMatch(/^@刘敏 /);
+  });
+});
+
 describe('direct messages name the ticket', () => {
   it('the reporter hears "#N 系统 标题" with who and how to reach them; a transfer carries level, deadline, reporter, contact', async () => {
     const no = noIn(await h.say('nurse_g', 'PACS影像调阅很慢，放射科，分机 6612'));

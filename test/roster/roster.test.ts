@@ -101,7 +101,8 @@ describe('people', () => {
     expect(roleOf(bot, 'nurse01')).toBe('reporter');
     expect(personName(bot, 'liuyang')).toBe('刘洋');
     expect(personName(bot, 'xuli')).toBe('徐丽');
-    expect(personName(bot, 'nurse01')).toBe('nurse01');
+    expect(personName(bot, 'nurse01')).toBe('李护士'); // the bot file's directory.people
+    expect(personName(bot, 'someone_new')).toBe('someone_new');
   });
 
   it('lists the engineers covering a system in file order', () => {

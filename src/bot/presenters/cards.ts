@@ -1,6 +1,7 @@
 /** Template cards: the on-duty engineer's claim card and its state after a click (WeCom button_interaction). */
 import type { BotConfig } from '../../config/bots.js';
 import type { TicketDoc } from '../../tickets/types.js';
+import { nameOf } from './people.js';
 import { ticketHead } from './ticket.js';
 import { at, clipBytes, short } from './words.js';
 
@@ -19,7 +20,7 @@ function baseCard(bot: BotConfig, t: TicketDoc, taskId: string) {
     source: { desc: bot.name },
     main_title: { title: ticketHead(bot, t), desc: short(t.title, 40) },
     horizontal_content_list: [
-      { keyname: '报修人', value: `${t.reporter.name}${dept}` },
+      { keyname: '报修人', value: `${nameOf(bot, t.reporter)}${dept}` },
       ...(t.reporter.contact ? [{ keyname: '联系方式', value: t.reporter.contact }] : []),
       { keyname: '响应时限', value: at(t.sla.response.dueAt) },
       ...(t.reporterCount > 1 ? [{ keyname: '报告人数', value: `${t.reporterCount} 人` }] : []),

@@ -7,6 +7,7 @@ import type { Role } from '../../roster/roster.js';
 import type { TicketDoc, TicketEventRecord } from '../../tickets/types.js';
 import { type ChatContent, markdown, plain } from './content.js';
 import { shownTitle } from './mask.js';
+import { nameOf } from './people.js';
 import { at, duration, EVENT_WORDS, levelWords, short, STATUS_WORDS, systemName, tag } from './words.js';
 
 /** "一级/紧急｜检验系统(LIS)" */
@@ -21,7 +22,7 @@ export const claimed = (bot: BotConfig, t: TicketDoc): ChatContent =>
   markdown(
     [
       `✅ 已接单 **${tag(t.no)}**（${levelAndSystem(bot, t)}）`,
-      `报修：${[t.reporter.department, t.reporter.name].filter(Boolean).join(' ')}${t.reporter.contact ? ` ${t.reporter.contact}` : ''} ${short(t.title)}`,
+      `报修：${[t.reporter.department, nameOf(bot, t.reporter)].filter(Boolean).join(' ')}${t.reporter.contact ? ` ${t.reporter.contact}` : ''} ${short(t.title)}`,
       `解决时限：${at(t.sla.resolve.dueAt)}`,
     ].join('\n'),
   );

@@ -7,7 +7,7 @@
 import type { BotConfig } from '../../config/bots.js';
 import type { EventType, TicketDoc, TicketEventOf, TicketEventRecord } from '../../tickets/types.js';
 import { maskIdentifiers } from './mask.js';
-import { personName, staffPhones, whoWithPhone } from './people.js';
+import { nameOf, personName, staffPhones, whoWithPhone } from './people.js';
 import { ticketName } from './ticket.js';
 import { at, levelWords, short } from './words.js';
 
@@ -30,7 +30,7 @@ export function handoverText(bot: BotConfig, t: TicketDoc, from: string | null):
   return [
     `${ticketName(bot, t)} 已转派给您${from ? `（来自 ${from}）` : ''}`,
     `级别：${levelWords(t.level)}，解决时限 ${at(t.sla.resolve.dueAt)}`,
-    `报修：${[r.department, r.name].filter(Boolean).join(' ')}${r.contact ? ` ${r.contact}` : ''}`,
+    `报修：${[r.department, nameOf(bot, r)].filter(Boolean).join(' ')}${r.contact ? ` ${r.contact}` : ''}`,
   ].join('\n');
 }
 

@@ -28,6 +28,17 @@ export function responderForReporter(bot: BotConfig, userid: string): string {
 }
 
 /**
+ * The name to show for a person a ticket records (reporter, assignee, subscriber): the directory's name when one
+ * is known now (a ticket opened while WeCom was unreachable stored the userid), else the stored name, else the
+ * userid. Undefined/null reads "" so callers can leave the phrase out.
+ */
+export function nameOf(bot: BotConfig, ref: { userid: string; name?: string | null } | null | undefined): string {
+  if (!ref) return '';
+  const known = personName(bot, ref.userid);
+  return known !== ref.userid ? known : ref.name || ref.userid;
+}
+
+/**
  * The name a reply in a group addresses: the sender's WeCom name when the callback carried one, else the
  * roster's, else the userid (never shown when a name is known).
  */

@@ -3,7 +3,7 @@ import type { BotConfig } from '../../config/bots.js';
 import type { TicketDoc } from '../../tickets/types.js';
 import { local } from '../../time.js';
 import { shownTitle } from './mask.js';
-import { responderForReporter, staffPhones, whoWithPhone } from './people.js';
+import { nameOf, personName, responderForReporter, staffPhones, whoWithPhone } from './people.js';
 import { at, levelWords, short, systemName, systemShort, tag } from './words.js';
 
 /** "#12【一级/紧急】检验系统(LIS)" — for engineers and leads. */
@@ -49,18 +49,26 @@ export function alsoOpenedReply(bot: BotConfig, t: TicketDoc, merged: boolean, n
   return `另外的${system}问题也已登记：${tag(t.no)}（${system}·${shownTitle(t.title, 20, staffPhones(bot))}）。${responderForReporter(bot, notified)}会在 ${when} 前联系您。`;
 }
 
-/** "已知悉，并入 #22（HIS 全院故障）…": a report linked to an incident; its own number is kept for 我的工单. */
-export function linkedReply(bot: BotConfig, report: TicketDoc, incident: TicketDoc, declared = false, notified = ''): string {
-  const what = `${systemShort(bot, incident.system)} ${incident.departments.length >= 2 ? '多科室' : '全院'}故障`;
-  if (declared) {
-    // This report declared the incident: say what was opened, how urgent, and who was told.
-    return [
-      `已登记故障事件 ${ticketHead(bot, incident)}（${what}），已通知 ${whoWithPhone(bot, notified)}，处理进展会通知您。（您的报修记为 #${report.no}）`,
-      `响应时限 ${at(incident.sla.response.dueAt)} 前。`,
-    ].join('\n');
-  }
-  const who = incident.assignee ? `${incident.assignee.name} 正在处理` : '工程师已收到通知';
-  return `已知悉，并入 #${incident.no}（${what}，已有 ${incident.reporterCount ?? 1} 人报告），${who}，处理进展会通知您。（您的报修记为 #${report.no}）`;
+/**
+ * A report linked to an incident, for its reporter in plain words (issue #16): what is happening, how widely, who
+ * is on it, and that they will hear back — no level, no 响应时限, no contract terms. "已知悉，这是 HIS 大面积故障
+ * （#22，已有 5 个科室报告），刘洋 工程师正在处理，恢复后会通知您。（您的报修记为 #15）". `notified`: the userid
+ * paged for the incident (named while nobody has claimed it yet).
+ */
+export function linkedReply(bot: BotConfig, report: TicketDoc, incident: TicketDoc, notified = ''): string {
+  const system = systemShort(bot, incident.system);
+  const depts = incident.departments.length;
+  const people = incident.reporterCount ?? 1;
+  const what =
+    depts >= 2
+      ? `这是 ${system} 大面积故障（${tag(incident.no)}，已有 ${depts} 个科室报告）`
+      : `这是 ${system} 全院故障（${tag(incident.no)}${people > 1 ? `，已有 ${people} 人报告` : ''}）`;
+  const who = incident.assignee
+    ? `${personName(bot, incident.assignee.userid)} 工程师正在处理`
+    : notified
+      ? `已通知 ${personName(bot, notified)} 工程师`
+      : '工程师已收到通知';
+  return `已知悉，${what}，${who}，恢复后会通知您。（您的报修记为 ${tag(report.no)}）`;
 }
 
 /** What an out-of-scope report is about, in the reporter's words ("打印机"), for the referral answer. */
@@ -96,7 +104,7 @@ export function ticketSummary(bot: BotConfig, t: TicketDoc, opts: { masked?: boo
   return [
     ticketHead(bot, t),
     `问题：${opts.masked ? shownTitle(t.title, 60, staffPhones(bot)) : short(t.title, 60)}`,
-    `报修：${t.reporter.name}${dept}${contact}`,
+    `报修：${nameOf(bot, t.reporter)}${dept}${contact}`,
     ...(t.reporterCount > 1 ? [`报告人数：${t.reporterCount} 人`] : []),
     `响应时限：${at(t.sla.response.dueAt)}`,
     // The reason and the contract's level terms are for engineers, not for the nurses who read the group.
