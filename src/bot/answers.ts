@@ -34,7 +34,7 @@ export function readConfirmation(text: string): ConfirmationAnswer {
   if (/^[12]$/.test(t)) return { outcome: t === '1' ? 'confirmed' : 'rejected', rating: null, comment: '' };
   let rating: number | null = null;
   let comment = t;
-  const scored = /(?:给|打)?\s*(?<![0-9])([1-5])\s*(?:分|星)(?![0-9])/u.exec(t) ?? /(?:^|\s)([1-5])(?=\s|$)/u.exec(t);
+  const scored = /(?:给|打)?\s*(?<![0-9])([1-5])\s*(?:分|星)(?![0-9])/u.exec(t) ?? /(?:^|[\s,;:])([1-5])(?=[\s,;:.!?]|$)/u.exec(t);
   if (scored) {
     rating = Number(scored[1]);
     comment = `${t.slice(0, scored.index)} ${t.slice(scored.index + scored[0].length)}`;

@@ -24,8 +24,7 @@ import { parseRepair } from './commands/ticket-actions.js';
 import { continueReport, reportEndText, startReport } from './report.js';
 import { fill, GREETING_GROUP, GREETING_SINGLE, THANKS } from './presenters/chat.js';
 import { addressed, contentText, joinContent, mapContent } from './presenters/content.js';
-import { maskIdentifiers } from './presenters/mask.js';
-import { addressName, staffPhones } from './presenters/people.js';
+import { addressName, forGroup } from './presenters/people.js';
 import { short } from './presenters/words.js';
 
 export type EngineDeps = EngineCtx;
@@ -82,7 +81,7 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
       msg.chatType === 'group'
         ? addressed(
             addressName(bot, msg.from),
-            mapContent(joined, (s) => maskIdentifiers(s, staffPhones(bot))),
+            mapContent(joined, (s) => forGroup(bot, s)),
           )
         : joined;
     try {

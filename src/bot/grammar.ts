@@ -109,3 +109,14 @@ function numberFirstCommand(line: string): ParsedCommand | null {
 /** Verbs that act on one ticket: without a number only a bare verb counts (the bot then asks which ticket). */
 const WITHOUT_TICKET = new Set<Verb>(['我的工单', '待接单', '值班', '日报', '月报', '帮助', '月报签收', '月报撤回']);
 const NEEDS_NUMBER = new Set<Verb>(VERBS.filter((v) => !WITHOUT_TICKET.has(v)));
+
+/**
+ * What separates a command's arguments as people type them: spaces, and commas, semicolons, 、 and colons in
+ * either width ("转派 6,zhaomin", "改级 6 2，太慢", "解决 6 原因:驱动,处理:重装").
+ */
+export const ARG_SEP = /[\s,，;；、:：]+/u;
+
+/** An argument without the separators and end punctuation around it ("驱动，" → "驱动"). */
+export function trimArg(s: string): string {
+  return s.replace(/^[\s,，;；、:：。.!！]+|[\s,，;；、:：。!！]+$/gu, '');
+}

@@ -8,7 +8,7 @@ import type { Messenger, OutboundContent } from '../wecom/types.js';
 import { claimCard, taskIdOf } from './presenters/cards.js';
 import { newTicketGroupNote } from './presenters/escalation.js';
 import { noticesFor, resolvedAsk } from './presenters/notices.js';
-import { nameOf } from './presenters/people.js';
+import { groupContent, nameOf } from './presenters/people.js';
 import { systemName, systemShort as shortName } from './presenters/words.js';
 
 /**
@@ -47,7 +47,9 @@ export function createNotifier(deps: NotifierDeps) {
     const card = claimCard(bot, t, taskIdOf(bot.id, t.no, e.seq));
     await deps.messenger.toUsers(bot.id, [to], { type: 'card', card }, { idempotencyKey: keyOf(e, to) });
     if (!bot.wecom.webhookKey) return;
-    await deps.messenger.toGroup(bot.id, newTicketGroupNote(bot, t, to, headline), { idempotencyKey: keyOf(e, 'group') });
+    await deps.messenger.toGroup(bot.id, groupContent(bot, newTicketGroupNote(bot, t, to, headline)), {
+      idempotencyKey: keyOf(e, 'group'),
+    });
   }
 
   /**
@@ -68,7 +70,7 @@ export function createNotifier(deps: NotifierDeps) {
     const md = [
       `**${shortName(bot, t.system)} 故障已知悉**（#${t.no}），${personName(bot, duty.primary)} 处理中 <@${duty.primary}>，请勿重复报修；可先按应急流程处理，恢复后群里通知。`,
     ].join('\n');
-    await deps.messenger.toGroup(bot.id, { type: 'markdown', markdown: md }, { idempotencyKey: keyOf(e, 'group') });
+    await deps.messenger.toGroup(bot.id, groupContent(bot, { type: 'markdown', markdown: md }), { idempotencyKey: keyOf(e, 'group') });
   }
 
   async function onEvent({ bot, ticket: t, event: e }: TicketEventNotice): Promise<void> {

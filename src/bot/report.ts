@@ -198,8 +198,9 @@ async function openTicket(
   if (out.kind === 'linked') {
     log.info({ bot: t.bot, no: t.no, incident: out.incident.no, system: t.system }, 'report linked to incident');
     // The report is recorded; the conversation ends (the incident, not this report, is worked on).
+    const declared = out.declared && out.incident.reporter.userid === t.reporter.userid;
     const notified = firstResponder(turn.bot, t.system, out.incident.createdAt);
-    return { kind: 'merged', ticket: t, reply: linkedReply(turn.bot, t, out.incident, notified) };
+    return { kind: 'merged', ticket: t, reply: linkedReply(turn.bot, t, out.incident, declared, notified) };
   }
   if (t.status === 'referred') {
     log.info({ bot: t.bot, no: t.no, system: t.system }, 'report referred to the IT department');

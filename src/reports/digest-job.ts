@@ -9,6 +9,7 @@ import { log } from '../log.js';
 import { dayjs, local, ZONE } from '../time.js';
 import type { Messenger } from '../wecom/types.js';
 import { dailyDigest } from './service.js';
+import { groupContent } from '../bot/presenters/people.js';
 
 interface RunDoc {
   _id: string;
@@ -65,7 +66,7 @@ export async function sendDigest(bot: BotConfig, messenger: Messenger, now: Date
   for (const [i, markdown] of digest.parts.entries()) {
     if (leads.length) await messenger.toUsers(bot.id, leads, { type: 'markdown', markdown }, { idempotencyKey: `${key}:leads:${i}` });
     if (bot.digest.toGroup && bot.wecom.webhookKey)
-      await messenger.toGroup(bot.id, { type: 'markdown', markdown }, { idempotencyKey: `${key}:group:${i}` });
+      await messenger.toGroup(bot.id, groupContent(bot, { type: 'markdown', markdown }), { idempotencyKey: `${key}:group:${i}` });
   }
   return digest.parts.length;
 }

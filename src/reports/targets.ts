@@ -5,6 +5,7 @@
  * so the figures can be checked against the event log alone.
  */
 import type { BotConfig } from '../config/bots.js';
+import { duration } from '../bot/presenters/words.js';
 import { type Calendar, calendarFor } from '../sla/calendar.js';
 import type { Clock, Period, TargetName } from '../sla/config.js';
 import { durationFor, durationMs } from '../sla/policy.js';
@@ -111,15 +112,9 @@ export function breachReason(name: TargetName, stopped: boolean, elapsedMs: numb
   return stopped ? `${VERB[name][0]}用时 ${formatDuration(elapsedMs, business)}，${limit}` : `截至统计时仍未${VERB[name][1]}，${limit}`;
 }
 
-/** "45 分钟", "2 小时 5 分钟", "3 天 2 小时"; working time is never shown in days (a working day is not 24 h). */
-export function formatDuration(ms: number, hoursOnly = false): string {
-  const min = Math.round(ms / 60_000);
-  if (min < 60) return `${min} 分钟`;
-  const h = Math.floor(min / 60);
-  const m = min % 60;
-  if (h < 24 || hoursOnly) return m ? `${h} 小时 ${m} 分钟` : `${h} 小时`;
-  const d = Math.floor(h / 24);
-  return h % 24 ? `${d} 天 ${h % 24} 小时` : `${d} 天`;
+/** The one duration format (bot/presenters/words.ts); working time is never shown in days (a working day is not 24 h). */
+function formatDuration(ms: number, hoursOnly = false): string {
+  return duration(ms, { hoursOnly });
 }
 
 export function outcomes(bot: BotConfig, t: Timeline, asOf: Date): Record<TargetName, Outcome | null> {

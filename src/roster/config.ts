@@ -1,7 +1,13 @@
 export interface Person {
   userid: string;
   name: string;
+  /** Mobile: shown in direct messages (the reporter's own chat, engineers, leads), never in a group post. */
   phone?: string;
+  /**
+   * A short number the wards may call (hospital 分机 or 集团短号, e.g. "8001"): group posts show "分机 8001" where a
+   * direct message shows the mobile. Absent = the group sees the name only.
+   */
+  extension?: string;
 }
 export interface Engineer extends Person {
   /** System ids this engineer covers in working time; "*" = all. */
@@ -38,7 +44,12 @@ export interface RosterConfig {
 const person = {
   type: 'object',
   required: ['userid', 'name'],
-  properties: { userid: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 }, phone: { type: 'string' } },
+  properties: {
+    userid: { type: 'string', minLength: 1 },
+    name: { type: 'string', minLength: 1 },
+    phone: { type: 'string' },
+    extension: { type: 'string', pattern: '^[0-9-]{2,12}$' },
+  },
 };
 
 export const rosterSchema = {

@@ -21,6 +21,7 @@ import type { TicketDoc } from '../tickets/types.js';
 import type { OutboundContent } from '../wecom/types.js';
 import type { TargetName } from './config.js';
 import { breachNotice, reminder, withMentions } from '../bot/presenters/escalation.js';
+import { groupContent } from '../bot/presenters/people.js';
 import { type PlannedStep, planSteps, type Recipient, type Target } from './policy.js';
 
 /** The sending side escalation needs; the WeCom Messenger satisfies it. */
@@ -154,6 +155,6 @@ async function toGroupSafely(
     log.warn({ bot: bot.id, no }, 'sla: no group webhook configured, group notice skipped');
     return false;
   }
-  await deps.notify.toGroup(bot.id, content, { idempotencyKey });
+  await deps.notify.toGroup(bot.id, groupContent(bot, content), { idempotencyKey });
   return true;
 }

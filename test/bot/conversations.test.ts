@@ -15,7 +15,7 @@ describe('reporting a fault in the group', () => {
     const reply = await h.say('nurse_a', 'LIS报告打印不出来，急，检验科，分机8823');
     // The reporter is addressed and told in plain words who is coming by when; no triage reason, no level terms.
     expect(reply).toMatch(/^@nurse_a 已登记 #\d+（检验系统\(LIS\)·LIS报告打印不出来/);
-    expect(reply).toContain('刘洋 工程师（13800000002）会在 13:00 前联系您。'); // level 2: 1 h after 12:00
+    expect(reply).toContain('刘洋 工程师会在 13:00 前联系您。'); // level 2: 1 h after 12:00; no mobile in the group
     expect(reply).not.toContain('判定依据');
     const t = await h.ticket(noIn(reply));
     expect(t).toMatchObject({
@@ -65,13 +65,13 @@ describe('reporting a fault in the group', () => {
     const reply = await h.say('nurse_e', 'PACS影像全院调阅不了，放射科');
     expect(reply).toContain('上一条没说完的报修已作废');
     // 全院 is an outage signal: the report is recorded and declares an incident at 一级.
-    expect(reply).toMatch(/已登记故障事件 #\d+【一级\/紧急】影像系统\(PACS\)/);
+    expect(reply).toMatch(/已登记，这是 PACS 全院故障（#\d+），已通知 陈静 工程师/);
   });
 
   it('level 1 never waits: the ticket opens first, missing details are asked afterwards and patched in', async () => {
     const reply = await h.say('nurse_f', '急诊挂号打不开，病人在等');
     expect(reply).toMatch(/^@nurse_f 已登记 #\d+（HIS·/);
-    expect(reply).toContain('张伟 工程师（13800000001）会在 '); // 30 min
+    expect(reply).toContain('张伟 工程师会在 '); // 30 min
     expect(reply).toContain('方便留个电话或分机吗');
     const no = noIn(reply);
     expect((await h.ticket(no)).status).toBe('open');

@@ -6,7 +6,7 @@ import type { Service } from '../../src/service.js';
 import type { LongConnectionTuning } from '../../src/wecom/longconn/index.js';
 import type { TicketWithEvents } from '../../src/tickets/presenter.js';
 import { InboxModel } from '../../src/wecom/inbox.js';
-import { type Received, WecomSimulator } from '../../src/wecom/simulator/simulator.js';
+import { DEMO_PEOPLE, type Received, WecomSimulator } from '../../src/wecom/simulator/simulator.js';
 import { startTestService } from '../helpers/service.js';
 import { settleWecom } from '../helpers/settle.js';
 
@@ -153,6 +153,7 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
       if (ownSim) {
         await sim.stop();
         assertNoReplacementChar(sim);
+        assertRightForReaders(sim, bots.values());
       }
     },
   };
@@ -179,4 +180,67 @@ export function noIn(text: string | null | undefined): number {
 export function assertNoReplacementChar(sim: WecomSimulator): void {
   const bad = sim.received().filter((r) => JSON.stringify(r.body ?? null).includes('\ufffd'));
   if (bad.length) throw new Error(`U+FFFD in ${bad.length} message(s) sent to WeCom, first: ${JSON.stringify(bad[0].body).slice(0, 300)}`);
+}
+
+/** The words of a message WeCom received (text, markdown, stream, card), without its addressing fields. */
+function shownText(r: Received): string {
+  const b = (r.body ?? {}) as Record<string, unknown>;
+  const parts: unknown[] = [
+    (b.text as { content?: unknown })?.content,
+    (b.markdown as { content?: unknown })?.content,
+    (b.stream as { content?: unknown })?.content,
+    b.template_card,
+  ];
+  return parts
+    .filter((p) => p !== undefined)
+    .map((p) => (typeof p === 'string' ? p : JSON.stringify(p)))
+    .join('\n');
+}
+
+/** An 18-digit identity number, an 11-digit mobile, a record number's value (what masking leaves is "***"). */
+const GROUP_FORBIDDEN: Array<[string, RegExp]> = [
+  ['identity number', /(?<![0-9*])[0-9]{17}[0-9Xx](?![0-9])/],
+  ['mobile number', /(?<![0-9*])1[3-9][0-9]{9}(?![0-9])/],
+  ['record number', /(住院号|病案号|门诊号|病历号)\s*(是|为|[:：])?\s*[A-Za-z0-9]{3,}/],
+];
+
+/**
+ * Acceptance (issue #16), over every message a harness made the bot send, so inputs no test foresaw are covered:
+ * - nothing the group reads (group replies, group robot posts, app group chats) carries an identity number, a
+ *   mobile (staff included: DESIGN.md privacy) or a 住院号/病案号 value;
+ * - nothing a reporter reads (their replies and direct messages) carries the triage reason ("判定依据") or the raw
+ *   userid of someone whose name is known (the WeCom directory of the simulator, the roster, the bot file).
+ */
+export function assertRightForReaders(sim: WecomSimulator, bots: Iterable<BotConfig>): void {
+  const staff = new Set<string>();
+  const named = new Set(DEMO_PEOPLE.map((p) => p.userid));
+  for (const bot of bots) {
+    const { engineers, leads, itContact } = bot.roster;
+    for (const p of [...engineers, ...leads, itContact]) {
+      staff.add(p.userid);
+      named.add(p.userid);
+    }
+    for (const p of bot.directory.people) named.add(p.userid);
+  }
+  const problems: string[] = [];
+  for (const r of sim.received()) {
+    if (r.errcode !== 0) continue;
+    const text = shownText(r);
+    if (!text) continue;
+    const body = (r.body ?? {}) as { touser?: string; chatid?: string };
+    const inGroup = r.kind === 'webhook/send' || r.kind === 'appchat/send' || (r.kind === 'response_url' && !!r.replyTo?.chatId);
+    const reader = r.kind === 'response_url' ? r.replyTo?.userid : r.kind === 'message/send' ? body.touser : undefined;
+    if (inGroup) {
+      for (const [what, re] of GROUP_FORBIDDEN) if (re.test(text)) problems.push(`${what} in a group post: ${text.slice(0, 200)}`);
+    }
+    if (reader && !staff.has(reader)) {
+      if (text.includes('判定依据')) problems.push(`判定依据 to reporter ${reader}: ${text.slice(0, 200)}`);
+      // A raw userid shown as a word ("@nurse01 已登记", "报修：nurse01"); WeCom renders a "<@userid>" mention as the
+      // name, and a userid inside a longer token (an e-mail address) is not one.
+      const words = text.replace(/<@[^>]+>/g, '');
+      const raw = [...named].find((u) => new RegExp(`(?<![A-Za-z0-9_.-])${u}(?![A-Za-z0-9_@.-])`).test(words));
+      if (raw) problems.push(`raw userid ${raw} to reporter ${reader}: ${text.slice(0, 200)}`);
+    }
+  }
+  if (problems.length) throw new Error(`${problems.length} message(s) wrong for their readers, first: ${problems[0]}`);
 }

@@ -45,8 +45,8 @@ describe('outage reports arriving together', () => {
 
     const replies = h.sim.received('response_url').map((r) => (r.body as { markdown: { content: string } }).markdown.content);
     const opened = replies.filter((r) => /^@\S+ 已登记 #/.test(r));
-    const joined = replies.filter((r) => r.includes(` 已知悉，并入 #${inc.no}`) || r.includes(` 已登记故障事件 #${inc.no}`));
-    expect(replies.filter((r) => r.includes(' 已登记故障事件'))).toHaveLength(1);
+    const joined = replies.filter((r) => / 已(知悉|登记)，这是 HIS .*故障（#(\d+)/.exec(r)?.[2] === String(inc.no));
+    expect(replies.filter((r) => r.includes(' 已登记，这是 '))).toHaveLength(1);
     expect(opened.length + joined.length).toBe(20);
     // Only reports answered before the threshold was reached were paged on their own (2 at the demo's 3 reporters).
     expect(opened.length).toBeLessThanOrEqual(2);

@@ -54,7 +54,7 @@ describe('outage: one bed, one user and a different symptom stay apart; the outa
       const reply = await h.say(user, text);
       // The first outage report declares the incident; the others join it.
       // Plain words for the reporter (issue #16): what, how wide, who is on it; no level, no 响应时限.
-      if (incident === undefined) expect(reply).toMatch(/^@\S+ 已知悉，这是 HIS 全院故障（#\d+），已通知 张伟 工程师，恢复后会通知您。/);
+      if (incident === undefined) expect(reply).toMatch(/^@\S+ 已登记，这是 HIS 全院故障（#\d+），已通知 张伟 工程师，恢复后会通知您。/);
       else expect(reply).toMatch(/^@\S+ 已知悉，这是 HIS (全院|大面积)故障（#\d+，已有 \d+ (人|个科室)报告），已通知 张伟 工程师/);
       expect(reply).not.toMatch(/一级|紧急|响应时限|判定依据/);
       const m = /您的报修记为 #(\d+)/.exec(reply ?? '');
@@ -174,7 +174,7 @@ describe('outage: one bed, one user and a different symptom stay apart; the outa
   it('after the incident, the next outage is a new incident', async () => {
     h.clock.advance(60_000);
     const reply = await h.say('n_zy2', 'HIS全部登不上了 整个病区都进不去');
-    expect(reply).toMatch(/^@\S+ 已知悉，这是 HIS 全院故障（#\d+）/);
+    expect(reply).toMatch(/^@\S+ 已登记，这是 HIS 全院故障（#\d+）/);
     expect(noIn(reply)).not.toBe(incident);
   });
 
@@ -198,7 +198,7 @@ describe('incident by threshold', () => {
     h.clock.advance(2 * 60_000);
     const third = await h.say('er1', '急诊科 LIS报告打印不了');
     expect(third).toMatch(
-      /^@\S+ 已知悉，这是 LIS 大面积故障（#\d+，已有 2 个科室报告），已通知 刘洋 工程师，恢复后会通知您。（您的报修记为 #\d+）$/,
+      /^@\S+ 已登记，这是 LIS 大面积故障（#\d+，已有 2 个科室报告），已通知 刘洋 工程师，恢复后会通知您。（您的报修记为 #\d+）$/,
     );
     const inc = await h.ticket(noIn(third));
     expect(inc.kind).toBe('incident');

@@ -22,7 +22,7 @@ describe('out-of-scope reports are referrals to the 信息科', () => {
   it('a printer report is recorded, passed to 王磊 and the reporter is told plainly; no vendor page', async () => {
     const groupBefore = webhookTexts(h.sim).length;
     const reply = await answer('n_p1', '护士站打印机卡纸了');
-    expect(reply).toMatch(/^@n_p1 打印机属于信息科负责，不在软件维保范围，已转 王磊（13900000001）/);
+    expect(reply).toMatch(/^@n_p1 打印机属于信息科负责，不在软件维保范围，已转 王磊（分机 8001）/);
     const t = await h.ticket(noIn(reply));
     expect(t.status).toBe('referred');
     expect(t.events.map((e) => e.type)).toEqual(['created', 'referred']);

@@ -36,7 +36,7 @@ describe('reporters', () => {
   it('the group answer mentions the reporter and says in plain words who is coming by when; no contract terms', async () => {
     const reply = await h.say('nurse_a', 'LIS报告打印不出来，急，检验科，分机8823');
     expect(reply).toMatch(
-      /^@nurse_a 已登记 #\d+（检验系统\(LIS\)·LIS报告打印不出来，急，检验科，分机8…）。刘洋 工程师（13800000002）会在 \d\d:\d\d 前联系您。$/,
+      /^@nurse_a 已登记 #\d+（检验系统\(LIS\)·LIS报告打印不出来，急，检验科，分机8…）。刘洋 工程师会在 \d\d:\d\d 前联系您。$/,
     );
     expect(reply).not.toMatch(/判定依据|响应时限|二级/);
   });
@@ -309,11 +309,62 @@ describe('engineers', () => {
 
   it('值班 finds a system by a part of its name; 今天谁值班 is understood', async () => {
     const byAlias = await h.say('nurse_v', '值班 lis');
-    expect(byAlias).toMatch(/^@nurse_v 检验系统\(LIS\) 当前值班：刘洋（13800000002），备岗 赵敏/);
+    expect(byAlias).toMatch(/^@nurse_v 检验系统\(LIS\) 当前值班：刘洋，备岗 赵敏/);
     expect(await h.say('nurse_v', '值班 检验')).toBe(byAlias);
     const all = await h.say('nurse_v', '今天谁值班？');
     expect(all).toContain('当前值班：');
     expect(all).toContain('硬件/网络：信息科 王磊');
+  });
+});
+
+describe('things a newcomer saw', () => {
+  it('the group never sees a staff mobile: 值班 and 已转 show the name (and 分机 where the roster has one); the 1:1 chat shows the mobile', async () => {
+    const group = await h.say('nurse_w', '值班 lis');
+    expect(group).toMatch(/当前值班：刘洋，备岗 赵敏/);
+    expect(group).not.toMatch(/1[3-9]\d{9}/);
+    const all = await h.say('nurse_w', '今天谁值班');
+    expect(all).toContain('硬件/网络：信息科 王磊（分机 8001）');
+    expect(all).not.toMatch(/1[3-9]\d{9}/);
+    expect((await h.sayApp('zhaomin', '值班 lis')).join()).toContain('刘洋（13800000002）');
+  });
+
+  it('a step taken within a minute says "不到 1 分钟", never "0 分钟"', async () => {
+    const no = noIn(await h.say('nurse_x', '排队叫号屏不显示，门诊二楼'));
+    await h.say('zhangwei', `接单 ${no}`);
+    await h.say('zhangwei', `派现场 ${no}`);
+    const arrived = await h.say('zhangwei', `到场 ${no}`);
+    expect(arrived).toContain('（用时 不到 1 分钟）');
+    const done = await h.say('zhangwei', `解决 ${no} 原因:网线松了,处理:重新插好`);
+    expect(done).toContain('（用时 不到 1 分钟）');
+    expect(`${arrived}${done}`).not.toContain('0 分钟');
+    // Half-width comma and colon separate the arguments as the full-width ones do.
+    expect((await h.ticket(no)).repair).toMatchObject({ cause: '网线松了', action: '重新插好' });
+  });
+
+  it.each([
+    ['改级 {no},3,不影响业务', 3, '不影响业务'],
+    ['改级 {no}：2，影响出报告', 2, '影响出报告'],
+  ])('"%s" reads the level and the reason', async (form, level, reason) => {
+    h.clock.advance(31 * MIN);
+    const no = noIn(await h.say('nurse_y', '心电系统报告传不上去，心电室'));
+    expect(await h.say('liuyang', form.replace('{no}', String(no)))).toContain(`**#${no}** 已改为`);
+    const t = await h.ticket(no);
+    expect(t.level).toBe(level);
+    expect(t.events.find((e) => e.type === 'level_changed')).toMatchObject({ reason });
+  });
+
+  it("an engineer's 我的工单 shows the tickets paged to him that he has not claimed yet, as 待接单 with how to claim", async () => {
+    h.clock.advance(31 * MIN);
+    const no = noIn(await h.say('nurse_z', '病理系统切片登记报错，病理科'));
+    const card = h.sim.received('message/send').find((r) => JSON.stringify(r.body).includes(`"claim:${no}"`));
+    const paged = String(card?.body?.touser);
+    const list = (await h.sayApp(paged, '我的工单')).join('\n');
+    expect(list).toContain(`**#${no}**`);
+    expect(list).toMatch(new RegExp(`\\*\\*#${no}\\*\\*[^\\n]*\\n　待接单 · 响应 [^\\n]*已派给您，回复「接单 ${no}」`));
+    const other = ['zhangwei', 'liuyang', 'chenjing'].find((u) => u !== paged)!;
+    expect((await h.sayApp(other, '我的工单')).join('\n')).not.toContain(`**#${no}**`);
+    await h.say(paged, `接单 ${no}`);
+    expect((await h.sayApp(paged, '我的工单')).join('\n')).not.toContain(`已派给您，回复「接单 ${no}」`);
   });
 });
 

@@ -23,6 +23,7 @@ import { allows } from '../../tickets/lifecycle.js';
 import type { TicketContext } from '../../tickets/types.js';
 import { readConfirmation } from '../answers.js';
 import { systemFrom } from '../duty.js';
+import { ARG_SEP, trimArg } from '../grammar.js';
 import { firstResponder } from '../notifier.js';
 import * as say from '../presenters/commands.js';
 import { markdown, plain } from '../presenters/content.js';
@@ -46,8 +47,8 @@ const progress: CommandHandler = async (ctx, msg, p) =>
 /** "原因:… 处理:…" in either order; each part runs to the next label or the end. */
 export function parseRepair(text: string): { cause: string; action: string } {
   const part = (label: string, other: string) => {
-    const m = new RegExp(`(?:${label})\\s*[:：]\\s*([\\s\\S]*?)(?=\\s*(?:${other})\\s*[:：]|$)`).exec(text);
-    return m ? m[1].trim() : '';
+    const m = new RegExp(`(?:${label})\\s*[:：]\\s*([\\s\\S]*?)(?=[\\s,，;；、。]*(?:${other})\\s*[:：]|$)`).exec(text);
+    return m ? trimArg(m[1]) : '';
   };
   return { cause: part('原因', '处理|措施'), action: part('处理|措施', '原因') };
 }
@@ -73,15 +74,17 @@ const resolve: CommandHandler = async (ctx, msg, p) => {
 /** The engineer to hand over to: a userid or name after the number, else the first @mention after the verb. */
 export function transferTarget(bot: BotConfig, rest: string, text?: string): { to: string | null; reason: string } {
   const find = (token: string) => bot.roster.engineers.find((e) => e.userid === token || e.name === token)?.userid;
-  const [first = '', ...more] = rest.split(/\s+/).filter(Boolean);
+  // The first argument, up to a space or a comma/colon of either width; the reason after it stays as written.
+  const [first = ''] = rest.split(ARG_SEP, 1);
+  const after = trimArg(rest.slice(first.length));
   const named = first ? find(first.replace(/^@/, '')) : undefined;
-  if (named) return { to: named, reason: more.join(' ') };
+  if (named) return { to: named, reason: after };
   // The grammar strips @mentions (the bot's own among them); the ones after 转派 name the new engineer.
   const raw = text ?? '';
   const verbAt = raw.indexOf('转派');
   const mention = verbAt >= 0 ? /@(\S+)/.exec(raw.slice(verbAt + 2))?.[1] : undefined;
   if (mention) return { to: find(mention) ?? mention, reason: rest };
-  return { to: first ? first.replace(/^@/, '') : null, reason: more.join(' ') };
+  return { to: first ? first.replace(/^@/, '') : null, reason: after };
 }
 
 const transfer: CommandHandler = async (ctx, msg, p) => {
@@ -104,7 +107,7 @@ const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4 };
 const relevel: CommandHandler = async (ctx, msg, p) => {
   const ask = askForNumber(p, ' 2 <原因>');
   if (ask) return ask;
-  const m = /^([0-9一二三四])\s*级?\s*([\s\S]*)$/.exec(p.rest);
+  const m = /^([0-9一二三四])\s*级?[\s,，;；、:：]*([\s\S]*)$/u.exec(p.rest);
   if (!m) return { reply: say.relevelAsk(p.no!) };
   const level = CN_DIGITS[m[1]] ?? Number(m[1]);
   return respond(ctx, await changeLevel(ctx, { no: p.no!, actor: msg.from, level, reason: m[2] }), ({ doc: t }) => say.releveled(t));

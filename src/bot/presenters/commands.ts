@@ -125,7 +125,8 @@ export function listLine(bot: BotConfig, t: TicketDoc): string {
 
 /**
  * 我的工单: open work first by level then deadline; `total` tells how many there are in all. A report linked to an
- * incident says which incident it belongs to and how that stands (`parents`: incident by number).
+ * incident says which incident it belongs to and how that stands (`parents`: incident by number); a ticket paged
+ * to this engineer and not claimed yet says how to claim it (`paged`: ticket numbers).
  */
 export function myTickets(
   bot: BotConfig,
@@ -133,10 +134,12 @@ export function myTickets(
   total: number,
   role: Role,
   parents = new Map<number, TicketDoc>(),
+  paged: ReadonlySet<number> = new Set(),
 ): ChatContent {
   if (!items.length) return plain(role === 'reporter' ? '您目前没有未结的报修' : '您目前没有未结的工单');
   const line = (t: TicketDoc) => {
     const p = t.parentNo == null ? undefined : parents.get(t.parentNo);
+    if (paged.has(t.no)) return `${listLine(bot, t)} · 已派给您，回复「接单 ${t.no}」`;
     if (!p) return listLine(bot, t);
     return `${listLine(bot, t)}（并入故障事件 ${tag(p.no)}：${shownTitle(p.title, 40)}，${STATUS_WORDS[p.status]}${p.assignee ? `，${p.assignee.name}` : ''}）`;
   };

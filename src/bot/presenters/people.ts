@@ -1,6 +1,8 @@
 /** How people are named in what the bot says: roster names, phones, the form of address. */
 import type { BotConfig } from '../../config/bots.js';
 import { personName } from '../../roster/roster.js';
+import type { OutboundContent } from '../../wecom/types.js';
+import { maskIdentifiers } from './mask.js';
 
 export { personName };
 
@@ -46,8 +48,40 @@ export function addressName(bot: BotConfig, from: { userid: string; name?: strin
   return from.name?.trim() || personName(bot, from.userid);
 }
 
-/** The roster's own phones (engineers, leads, 信息科): work numbers the group may see unmasked. */
+/**
+ * The roster's own mobiles (engineers, leads, 信息科): kept as written where only the reporter and staff read
+ * (direct messages, text for other reporters of the same fault); a group post replaces them (`forGroup`).
+ */
 export function staffPhones(bot: BotConfig): Set<string> {
   const { engineers, leads, itContact } = bot.roster;
   return new Set([...engineers, ...leads, itContact].map((p) => p.phone).filter((x): x is string => !!x));
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Text as the whole group may read it (DESIGN.md privacy; bot/presenters/mask.ts): no patient identifiers and no
+ * personal mobile of anyone, staff included. A staff mobile becomes their short number ("刘洋（分机 6602）") when the
+ * roster gives one (`extension`), else it is left out with its brackets ("刘洋"); every other mobile, identity
+ * number and record number is masked. Applied to every group reply and group post, so no sentence can forget it.
+ */
+export function forGroup(bot: BotConfig, text: string): string {
+  const { engineers, leads, itContact } = bot.roster;
+  let out = text;
+  for (const p of [...engineers, ...leads, itContact]) {
+    if (!p.phone) continue;
+    const shown = p.extension ? `分机 ${p.extension}` : '';
+    const phone = escapeRe(p.phone);
+    out = out
+      .replace(new RegExp(`（${phone}）|\\(${phone}\\)`, 'g'), shown ? `（${shown}）` : '')
+      .replace(new RegExp(`(?<![0-9])${phone}(?![0-9])`, 'g'), shown);
+  }
+  return maskIdentifiers(out);
+}
+
+/** A group post's content through `forGroup` (text and markdown; a card is never posted to a group). */
+export function groupContent<C extends OutboundContent>(bot: BotConfig, c: C): C {
+  if (c.type === 'text') return { ...c, text: forGroup(bot, c.text) };
+  if (c.type === 'markdown') return { ...c, markdown: forGroup(bot, c.markdown) };
+  return c;
 }

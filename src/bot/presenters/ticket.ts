@@ -52,10 +52,10 @@ export function alsoOpenedReply(bot: BotConfig, t: TicketDoc, merged: boolean, n
 /**
  * A report linked to an incident, for its reporter in plain words (issue #16): what is happening, how widely, who
  * is on it, and that they will hear back — no level, no 响应时限, no contract terms. "已知悉，这是 HIS 大面积故障
- * （#22，已有 5 个科室报告），刘洋 工程师正在处理，恢复后会通知您。（您的报修记为 #15）". `notified`: the userid
- * paged for the incident (named while nobody has claimed it yet).
+ * （#22，已有 5 个科室报告），刘洋 工程师正在处理，恢复后会通知您。（您的报修记为 #15）"; the report that declared
+ * the incident reads "已登记，这是 …". `notified`: the userid paged for the incident (named while nobody has claimed it).
  */
-export function linkedReply(bot: BotConfig, report: TicketDoc, incident: TicketDoc, notified = ''): string {
+export function linkedReply(bot: BotConfig, report: TicketDoc, incident: TicketDoc, declared: boolean, notified = ''): string {
   const system = systemShort(bot, incident.system);
   const depts = incident.departments.length;
   const people = incident.reporterCount ?? 1;
@@ -68,7 +68,7 @@ export function linkedReply(bot: BotConfig, report: TicketDoc, incident: TicketD
     : notified
       ? `已通知 ${personName(bot, notified)} 工程师`
       : '工程师已收到通知';
-  return `已知悉，${what}，${who}，恢复后会通知您。（您的报修记为 ${tag(report.no)}）`;
+  return `${declared ? '已登记' : '已知悉'}，${what}，${who}，恢复后会通知您。（您的报修记为 ${tag(report.no)}）`;
 }
 
 /** What an out-of-scope report is about, in the reporter's words ("打印机"), for the referral answer. */

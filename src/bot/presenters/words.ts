@@ -82,15 +82,18 @@ export function at(d: Date | string | null | undefined): string {
 }
 
 /**
- * The one duration format, for a span in milliseconds: "35 分钟", "2 小时 5 分钟", "2 天 3 小时" (whole minutes,
- * rounded; negative spans read as 0). Empty string for null/undefined so callers can leave the phrase out.
+ * The one duration format, for a span in milliseconds: "不到 1 分钟", "35 分钟", "2 小时 5 分钟", "2 天 3 小时"
+ * (whole minutes, rounded; anything under a minute, and a negative span, reads "不到 1 分钟", never "0 分钟").
+ * Empty string for null/undefined so callers can leave the phrase out. `hoursOnly`: never in days (a span of
+ * working time: a working day is not 24 h).
  */
-export function duration(ms: number | null | undefined): string {
+export function duration(ms: number | null | undefined, opts: { hoursOnly?: boolean } = {}): string {
   if (ms === null || ms === undefined) return '';
-  const min = Math.max(0, Math.round(ms / 60_000));
+  if (ms < 60_000) return '不到 1 分钟';
+  const min = Math.round(ms / 60_000);
   if (min < 60) return `${min} 分钟`;
   const h = Math.floor(min / 60);
-  if (h < 24) return min % 60 ? `${h} 小时 ${min % 60} 分钟` : `${h} 小时`;
+  if (h < 24 || opts.hoursOnly) return min % 60 ? `${h} 小时 ${min % 60} 分钟` : `${h} 小时`;
   const d = Math.floor(h / 24);
   return h % 24 ? `${d} 天 ${h % 24} 小时` : `${d} 天`;
 }
