@@ -1,15 +1,22 @@
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
 import type { Directory } from '../people/directory.js';
-import { personName, whoIsOnDuty } from '../roster/roster.js';
+import { whoIsOnDuty } from '../roster/roster.js';
 import type { TicketEventNotice } from '../tickets/events.js';
 import type { TicketDoc, TicketEventRecord } from '../tickets/types.js';
 import type { Messenger, OutboundContent } from '../wecom/types.js';
 import { claimCard, taskIdOf } from './presenters/cards.js';
 import { newTicketGroupNote } from './presenters/escalation.js';
 import { noticesFor, resolvedAsk } from './presenters/notices.js';
-import { groupContent, nameOf } from './presenters/people.js';
-import { systemName, systemShort as shortName } from './presenters/words.js';
+import {
+  incidentBackupPage,
+  incidentGroupPost,
+  linkedNotice,
+  referralNotice,
+  splitHeadline,
+  supplementedHeadline,
+} from './presenters/incidents.js';
+import { groupContent } from './presenters/people.js';
 
 /**
  * Who is pinged for a new ticket: the on-duty primary for the system; `other` (hardware, network, printers)
@@ -60,16 +67,12 @@ export function createNotifier(deps: NotifierDeps) {
     const duty = whoIsOnDuty(bot, t.system, t.createdAt);
     const card = claimCard(bot, t, taskIdOf(bot.id, t.no, e.seq));
     await deps.messenger.toUsers(bot.id, [duty.primary], { type: 'card', card }, { idempotencyKey: keyOf(e, duty.primary) });
-    const head = `【故障事件】#${t.no} ${t.title}，一级/紧急`;
     if (duty.backup && duty.backup !== duty.primary) {
-      const text = `${head}。主值 ${personName(bot, duty.primary)} 已收到接单卡片，请你作为备岗协助（「进度 ${t.no}」查看）。`;
-      await send(bot, e, [duty.backup], { type: 'text', text });
+      await send(bot, e, [duty.backup], { type: 'text', text: incidentBackupPage(bot, t, duty.primary) });
     }
     // The leads' alert is a row of the lead-alert table (lead-alerts.ts).
     if (!bot.wecom.webhookKey) return;
-    const md = [
-      `**${shortName(bot, t.system)} 故障已知悉**（#${t.no}），${personName(bot, duty.primary)} 处理中 <@${duty.primary}>，请勿重复报修；可先按应急流程处理，恢复后群里通知。`,
-    ].join('\n');
+    const md = incidentGroupPost(bot, t, duty.primary);
     await deps.messenger.toGroup(bot.id, groupContent(bot, { type: 'markdown', markdown: md }), { idempotencyKey: keyOf(e, 'group') });
   }
 
@@ -85,19 +88,17 @@ export function createNotifier(deps: NotifierDeps) {
       case 'referred': {
         // Out of the vendor's scope: the 信息科 contact gets the report as a plain message (not a vendor claim card).
         const to = e.to.userid || bot.roster.itContact.userid;
-        const who = [t.reporter.department, nameOf(bot, t.reporter), t.reporter.contact].filter(Boolean).join(' ');
-        const text = `【转信息科】#${t.no} ${t.title}\n报修：${who}\n不在软件维保范围，请信息科处理。`;
-        await send(bot, e, [to], { type: 'text', text });
+        await send(bot, e, [to], { type: 'text', text: referralNotice(bot, t) });
         return;
       }
       case 'unlinked':
         // 拆分 (or a linked reporter saying it is not fixed): the report is a ticket of its own now.
-        if ('from' in e && t.status === 'open') await pingResponder(bot, t, e, `报修从 #${e.from} 拆分为单独工单`);
+        if ('from' in e && t.status === 'open') await pingResponder(bot, t, e, splitHeadline(e.from));
         return;
       case 'merged':
         // The incident side is silent (engineers were paged once); a report linked afterwards tells its reporter.
         if ('into' in e && !incident) {
-          const text = `您的报修 #${t.no} 已并入 #${e.into}（同一故障，多人报告），处理进展会通知您。`;
+          const text = linkedNotice(t, e.into);
           await send(
             bot,
             e,
@@ -109,7 +110,7 @@ export function createNotifier(deps: NotifierDeps) {
       case 'progress': {
         if (e.kind === 'note') break;
         if (e.fields.system && t.status === 'open') {
-          await pingResponder(bot, t, e, `报修补充（系统：${systemName(bot, e.fields.system)}）`);
+          await pingResponder(bot, t, e, supplementedHeadline(bot, e.fields.system));
           return;
         }
         return; // the reporter's own additions: engineers see them on the ticket

@@ -5,8 +5,8 @@
 import type { ParsedCommand } from '../bot/grammar.js';
 import type { CommandHandler } from '../bot/commands/index.js';
 import type { ChatContent } from '../bot/presenters/content.js';
-import { markdown, plain } from '../bot/presenters/content.js';
-import { badMonth, futureMonth, monthReport, reportsForLeadsOnly } from '../bot/presenters/month-report.js';
+import { markdown } from '../bot/presenters/content.js';
+import { badMonth, breachExplanation, futureMonth, monthReport, reportsForLeadsOnly, signoff } from '../bot/presenters/month-report.js';
 import type { Clock } from '../clock.js';
 import type { BotConfig } from '../config/bots.js';
 import { respond } from '../bot/commands/reply.js';
@@ -14,7 +14,7 @@ import { personName, roleOf } from '../roster/roster.js';
 import { explainBreach } from '../tickets/commands/index.js';
 import { getTicket } from '../tickets/queries.js';
 import type { TargetName } from '../tickets/types.js';
-import { local, toChatTime } from '../time.js';
+import { local } from '../time.js';
 import { monthRange } from './month.js';
 import { dailyDigest, slaReport } from './service.js';
 import { signMonth, signoffOf, withdrawSignoff } from './signoff.js';
@@ -87,41 +87,37 @@ function monthAndRest(rest: string, now: Date): { month: string | null; rest: st
 /** 月报签收 YYYY-MM: a lead accepts the month's record (an auditable event shown on the record's cover). */
 export const signMonthHandler: CommandHandler = async (ctx, msg, parsed) => {
   const { bot, clock } = ctx;
-  if (roleOf(bot, msg.from.userid) !== 'lead') return { reply: plain('月报签收仅限信息科负责人和项目经理。') };
+  if (roleOf(bot, msg.from.userid) !== 'lead') return { reply: signoff.leadsOnly('月报签收') };
   const now = clock.now();
   const { month } = monthAndRest(parsed.rest, now);
-  if (!month) return { reply: plain('请写明月份，例如：月报签收 2026-11') };
+  if (!month) return { reply: signoff.askMonth() };
   const range = monthRange(month)!;
-  if (range.end.getTime() > now.getTime()) return { reply: plain(`${month} 尚未结束，月底后再签收。`) };
+  if (range.end.getTime() > now.getTime()) return { reply: signoff.notOver(month) };
   const result = await signMonth(ctx, { month, by: msg.from.userid, name: personName(bot, msg.from.userid) });
   if (!result.ok) {
     const s = result.state.signed!;
-    return { reply: plain(`${month} 维护记录已由 ${s.name} 于 ${toChatTime(s.at)} 签收；如需更正请先「月报撤回 ${month} 原因」。`) };
+    return { reply: signoff.already(month, s.name, s.at) };
   }
-  return {
-    reply: plain(
-      `✅ 已签收 ${month} 维护记录（${personName(bot, msg.from.userid)}，${toChatTime(now)}）。导出的记录将以此时为准；如需更正请先「月报撤回 ${month} 原因」。`,
-    ),
-  };
+  return { reply: signoff.signed(month, personName(bot, msg.from.userid), now) };
 };
 
 /** 月报撤回 YYYY-MM <reason>: a lead withdraws the month's sign-off so the record can be corrected. */
 export const withdrawSignoffHandler: CommandHandler = async (ctx, msg, parsed) => {
   const { bot, clock } = ctx;
-  if (roleOf(bot, msg.from.userid) !== 'lead') return { reply: plain('月报撤回仅限信息科负责人和项目经理。') };
+  if (roleOf(bot, msg.from.userid) !== 'lead') return { reply: signoff.leadsOnly('月报撤回') };
   const { month, rest: reason } = monthAndRest(parsed.rest, clock.now());
-  if (!month) return { reply: plain('请写明月份和原因，例如：月报撤回 2026-11 补录超时说明') };
-  if (!reason) return { reply: plain(`请写明撤回原因，例如：月报撤回 ${month} 补录超时说明`) };
+  if (!month) return { reply: signoff.askMonthAndReason() };
+  if (!reason) return { reply: signoff.askReason(month) };
   const result = await withdrawSignoff(ctx, { month, by: msg.from.userid, name: personName(bot, msg.from.userid), reason });
-  if (!result.ok) return { reply: plain(`${month} 维护记录尚未签收，无需撤回。`) };
-  return { reply: plain(`已撤回 ${month} 维护记录的签收（原因：${reason}）。更正后请重新「月报签收 ${month}」。`) };
+  if (!result.ok) return { reply: signoff.notSigned(month) };
+  return { reply: signoff.withdrawn(month, reason) };
 };
 
 const TARGET_WORD: Record<string, TargetName> = { 响应: 'response', 到场: 'onsite', 解决: 'resolve' };
 
 /** 超时说明 12 [响应|到场|解决] <原因>: the engineer's explanation of a breach, for the record's 超时明细. */
 export const explainBreachHandler: CommandHandler = async (ctx, msg, parsed) => {
-  if (parsed.no === null) return { reply: plain('请带上工单号，如「超时说明 12 等待厂家备件」') };
+  if (parsed.no === null) return { reply: breachExplanation.askNumber() };
   const m = /^(响应|到场|解决)(?:超时)?[\s:：,，]*/.exec(parsed.rest);
   const target = m ? TARGET_WORD[m[1]] : undefined;
   const text = m ? parsed.rest.slice(m[0].length) : parsed.rest;
@@ -129,10 +125,9 @@ export const explainBreachHandler: CommandHandler = async (ctx, msg, parsed) => 
   if (ticket) {
     const month = local(ticket.createdAt).format('YYYY-MM');
     const signed = (await signoffOf(ctx.bot.id, month)).signed;
-    if (signed)
-      return { reply: plain(`#${parsed.no} 所在的 ${month} 维护记录已由 ${signed.name} 签收，需先「月报撤回 ${month} 原因」再补充说明。`) };
+    if (signed) return { reply: breachExplanation.monthSigned(parsed.no, month, signed.name) };
   }
   return respond(ctx, await explainBreach(ctx, { no: parsed.no, actor: msg.from, text, target }), () =>
-    plain(`已记录 #${parsed.no} 的超时说明`),
+    breachExplanation.recorded(parsed.no!),
   );
 };

@@ -17,7 +17,7 @@ export interface FloodPolicy {
 export const DEFAULT_FLOOD: FloodPolicy = { perMinute: 8, repeatMinutes: 10 };
 
 /** Told once per minute to a sender over the limit (the messages stay in the inbox, marked `throttled`). */
-export const FLOOD_NOTICE = '您发送得太快了，这一分钟内之后的消息暂不处理。如有新情况，请一分钟后再发。';
+export { FLOOD_NOTICE } from '../bot/presenters/chat.js';
 
 export type FloodVerdict =
   | { kind: 'ok' }

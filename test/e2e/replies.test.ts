@@ -343,7 +343,7 @@ describe('things a newcomer saw', () => {
 
   it.each([
     ['改级 {no},3,不影响业务', 3, '不影响业务'],
-    ['改级 {no}：2，影响出报告', 2, '影响出报告'],
+    ['改级 {no}：1，全科室出不了报告', 1, '全科室出不了报告'],
   ])('"%s" reads the level and the reason', async (form, level, reason) => {
     h.clock.advance(31 * MIN);
     const no = noIn(await h.say('nurse_y', '心电系统报告传不上去，心电室'));

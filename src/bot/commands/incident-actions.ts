@@ -3,8 +3,9 @@ import { requireStaff } from '../../tickets/guards.js';
 import { linkReport, mergeIntoTicket, splitReport } from '../../tickets/commands/index.js';
 import { getTicket } from '../../tickets/queries.js';
 import { ACTIVE } from '../../tickets/types.js';
+import { notFound } from '../presenters/commands.js';
 import { plain } from '../presenters/content.js';
-import { tag } from '../presenters/words.js';
+import * as say from '../presenters/incidents.js';
 import { askForNumber, respond } from './reply.js';
 import type { CommandHandler, Verb } from './types.js';
 
@@ -17,10 +18,10 @@ const split: CommandHandler = async (ctx, msg, p) => {
   const denied = requireStaff(ctx.bot, msg.from.userid, '拆分');
   if (denied) return { reply: plain(denied.message) };
   const m = NO_RE.exec(p.rest);
-  if (!m) return { reply: plain(`请写明要拆出的报修单号，如「拆分 ${p.no} 15」`) };
+  if (!m) return { reply: say.splitAsk(p.no!) };
   const reportNo = Number(m[1]);
   return respond(ctx, await splitReport(ctx, { incidentNo: p.no!, reportNo, actor: msg.from.userid }), () =>
-    plain(`已将 ${tag(reportNo)} 从 ${tag(p.no!)} 拆分为单独工单，已通知值班工程师`),
+    say.splitDone(p.no!, reportNo),
   );
 };
 
@@ -34,18 +35,18 @@ const merge: CommandHandler = async (ctx, msg, p) => {
   const denied = requireStaff(ctx.bot, msg.from.userid, '合并');
   if (denied) return { reply: plain(denied.message) };
   const m = NO_RE.exec(p.rest);
-  if (!m) return { reply: plain(`请写明并入哪一单，如「合并 ${p.no} 到 22」`) };
+  if (!m) return { reply: say.mergeAsk(p.no!) };
   const target = Number(m[1]);
   const into = await getTicket(ctx.bot.id, target);
   if (into?.kind === 'incident') {
     return respond(ctx, await linkReport(ctx, { incidentNo: target, reportNo: p.no!, actor: msg.from.userid, from: ACTIVE }), () =>
-      plain(`已将 ${tag(p.no!)} 并入故障事件 ${tag(target)}，随事件一起处理`),
+      say.mergedIntoIncident(p.no!, target),
     );
   }
   const child = await getTicket(ctx.bot.id, p.no!);
-  if (!child) return { reply: plain(`未找到工单 ${tag(p.no!)}`) };
+  if (!child) return { reply: notFound(p.no!) };
   return respond(ctx, await mergeIntoTicket(ctx, { no: target, reporter: child.reporter, childNo: child.no, actor: msg.from.userid }), () =>
-    plain(`已将 ${tag(p.no!)} 作为重复报修合并到 ${tag(target)}`),
+    say.mergedAsDuplicate(p.no!, target),
   );
 };
 

@@ -9,6 +9,9 @@ export const GREETING_SINGLE = '您好，我是维保助手。直接描述遇到
 export const GREETING_GROUP = '您好，需要报修请 @我 并描述问题，例如“LIS报告打印不出来”。';
 export const THANKS = '不客气，有问题随时找我。';
 
+/** Told once per minute to a sender over the flood limit (src/wecom/flood.ts). */
+export const FLOOD_NOTICE = '您发送得太快了，这一分钟内之后的消息暂不处理。如有新情况，请一分钟后再发。';
+
 /** The answer to a report sent again within minutes (flood control, src/wecom/flood.ts). */
 export function repeatedReportReply(no: number, minutesAgo: number): string {
   const when = minutesAgo < 1 ? '刚才' : ` ${minutesAgo} 分钟前`;

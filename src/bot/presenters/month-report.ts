@@ -40,3 +40,29 @@ export const monthReport = (bot: BotConfig, r: SlaReport, now: Date): ChatConten
 export const reportsForLeadsOnly = (): ChatContent => plain('日报和月报仅对信息科负责人和项目经理开放。');
 export const badMonth = (): ChatContent => plain('月份格式不对，例如：月报 2026-11');
 export const futureMonth = (month: string, now: string): ChatContent => plain(`${month} 还没开始，换个月份试试，例如：月报 ${now}`);
+
+/**
+ * The month's sign-off (月报签收 / 月报撤回) and breach explanations (超时说明): answers to leads and engineers about
+ * the maintenance record. `at` values are chat times.
+ */
+export const signoff = {
+  leadsOnly: (verb: '月报签收' | '月报撤回'): ChatContent => plain(`${verb}仅限信息科负责人和项目经理。`),
+  askMonth: (): ChatContent => plain('请写明月份，例如：月报签收 2026-11'),
+  notOver: (month: string): ChatContent => plain(`${month} 尚未结束，月底后再签收。`),
+  already: (month: string, name: string, when: Date): ChatContent =>
+    plain(`${month} 维护记录已由 ${name} 于 ${at(when)} 签收；如需更正请先「月报撤回 ${month} 原因」。`),
+  signed: (month: string, name: string, when: Date): ChatContent =>
+    plain(`✅ 已签收 ${month} 维护记录（${name}，${at(when)}）。导出的记录将以此时为准；如需更正请先「月报撤回 ${month} 原因」。`),
+  askMonthAndReason: (): ChatContent => plain('请写明月份和原因，例如：月报撤回 2026-11 补录超时说明'),
+  askReason: (month: string): ChatContent => plain(`请写明撤回原因，例如：月报撤回 ${month} 补录超时说明`),
+  notSigned: (month: string): ChatContent => plain(`${month} 维护记录尚未签收，无需撤回。`),
+  withdrawn: (month: string, reason: string): ChatContent =>
+    plain(`已撤回 ${month} 维护记录的签收（原因：${reason}）。更正后请重新「月报签收 ${month}」。`),
+};
+
+export const breachExplanation = {
+  askNumber: (): ChatContent => plain('请带上工单号，如「超时说明 12 等待厂家备件」'),
+  monthSigned: (no: number, month: string, name: string): ChatContent =>
+    plain(`#${no} 所在的 ${month} 维护记录已由 ${name} 签收，需先「月报撤回 ${month} 原因」再补充说明。`),
+  recorded: (no: number): ChatContent => plain(`已记录 #${no} 的超时说明`),
+};
