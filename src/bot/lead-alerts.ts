@@ -16,6 +16,7 @@ import type { EventType, TicketDoc, TicketEventRecord } from '../tickets/types.j
 import type { Messenger, OutboundContent } from '../wecom/types.js';
 import { firstResponder } from './notifier.js';
 import { claimedAfterBreachGroupNote, type LeadAlertKind, leadAlertText } from './presenters/lead-alerts.js';
+import { groupContent } from './presenters/people.js';
 
 /** One row of the table: on `on` events for which `when` holds, the leads get `kind`. */
 export interface LeadAlertRule {
@@ -86,7 +87,7 @@ export function createLeadAlertProcessor(deps: LeadAlertDeps, rules: readonly Le
         await deps.messenger.toUsers(bot.id, [lead], { type: 'text', text }, { idempotencyKey: `${base}:${lead}` });
       }
       if (rule.group && bot.wecom.webhookKey)
-        await deps.messenger.toGroup(bot.id, rule.group(bot, t, e.at), { idempotencyKey: `${base}:group` });
+        await deps.messenger.toGroup(bot.id, groupContent(bot, rule.group(bot, t, e.at)), { idempotencyKey: `${base}:group` });
     }
   }
   return { name: 'lead-alerts', applicableEvents: types, on };
