@@ -167,7 +167,7 @@ describe('lead alerts, once each', () => {
     for (const [i, dept] of depts.entries()) {
       h.clock.advance(60_000);
       const reply = await h.say(`lab_${i}`, `${dept} LIS也登不进去了 大家都登不上`);
-      expect(reply).toMatch(new RegExp(`并入 #${incident}`));
+      expect(reply).toMatch(new RegExp(`已知悉，这是 LIS .*故障（#${incident}，`));
       linked.push(Number(/您的报修记为 #(\d+)/.exec(reply ?? '')![1]));
     }
     await h.settle();
