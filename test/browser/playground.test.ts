@@ -62,7 +62,7 @@ describe('/playground on the demo credentials', () => {
         .getByText(/已登记 #1/)
         .textContent()) ?? '';
     // Whoever is on duty right now (working hours or the rotation) is named in the answer.
-    const engineer = /。(\S+?) 工程师（/.exec(registered)?.[1];
+    const engineer = /。(\S+?) 工程师(?:（分机 [0-9-]+）)?会在/.exec(registered)?.[1];
     expect(engineer).toBeTruthy();
     await screenshot(page, 'playground-1-reported');
 
