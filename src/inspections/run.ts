@@ -11,9 +11,16 @@ import type { InspectionPlan } from '../reports/config.js';
 import { personName } from '../roster/roster.js';
 import { createTicket } from '../tickets/commands/index.js';
 import type { TicketEventBus } from '../tickets/events.js';
-import { toChatTime } from '../time.js';
 import type { Messenger } from '../wecom/types.js';
 import type { ChecklistResult } from '../bot/checklist.js';
+import {
+  inspectionCard,
+  inspectionOverdue,
+  inspectionReminder,
+  inspectionReport,
+  inspectionTickets,
+  inspectionTicketText,
+} from '../bot/presenters/inspections.js';
 import { Inspection, type InspectionDoc, type InspectionItem, inspectionId } from './model.js';
 import { occurrenceAt } from './schedule.js';
 
@@ -107,25 +114,10 @@ async function ensureStarted(
   await deps.messenger.toUsers(
     bot.id,
     [claimed.assignee],
-    { type: 'card', card: noticeCard(bot, claimed) },
+    { type: 'card', card: inspectionCard(bot, claimed) },
     { idempotencyKey: `inspection:${_id}:card` },
   );
   log.info({ bot: bot.id, inspection: _id }, 'inspection started');
-}
-
-/** The assignee's card: what, which period, until when; the checklist itself follows in the chat. */
-export function noticeCard(bot: BotConfig, i: InspectionDoc): object {
-  return {
-    card_type: 'text_notice',
-    source: { desc: bot.name },
-    main_title: { title: `${i.name}（${i.period}）`, desc: '请在本对话中逐项回复检查结果' },
-    horizontal_content_list: [
-      { keyname: '负责人', value: personName(bot, i.assignee) },
-      { keyname: '应完成', value: toChatTime(i.dueAt) },
-    ],
-    card_action: { type: 1, url: 'https://work.weixin.qq.com' },
-    task_id: `insp_${i._id.replace(/[^a-zA-Z0-9_@-]/g, '_')}`.slice(0, 128),
-  };
 }
 
 async function chaseOverdue(deps: InspectionDeps, now: Date): Promise<void> {
@@ -148,10 +140,7 @@ async function remind(deps: InspectionDeps, bot: BotConfig, i: InspectionDoc, no
   await deps.messenger.toUsers(
     bot.id,
     [i.assignee],
-    {
-      type: 'text',
-      text: `提醒：${i.name}（${i.period}）还没有完成，${active ? '请继续回复当前检查项。' : '检查清单已重新发给你，请逐项回复。'}`,
-    },
+    { type: 'text', text: inspectionReminder(i, active) },
     { idempotencyKey: `inspection:${i._id}:remind` },
   );
   if (!active) await deps.startChecklist({ bot: bot.id, userid: i.assignee, flow: i.flow, ref: i._id });
@@ -162,10 +151,7 @@ async function escalate(deps: InspectionDeps, bot: BotConfig, i: InspectionDoc, 
   const won = await Inspection.updateOne({ _id: i._id, status: 'in_progress', escalatedAt: null }, { $set: { escalatedAt: now } });
   if (won.modifiedCount !== 1) return;
   const leads = bot.roster.leads.map((l) => l.userid);
-  const markdown = [
-    `**<font color="warning">巡检逾期</font>：${i.name}（${i.period}）**`,
-    `负责人 ${personName(bot, i.assignee)} · 应完成 ${toChatTime(i.dueAt)} · 已超过 ${plan.escalateAfterHours} 小时未完成`,
-  ].join('\n');
+  const markdown = inspectionOverdue(bot, i, plan.escalateAfterHours);
   if (leads.length)
     await deps.messenger.toUsers(bot.id, leads, { type: 'markdown', markdown }, { idempotencyKey: `inspection:${i._id}:escalate` });
   log.info({ bot: bot.id, inspection: i._id }, 'inspection escalated');
@@ -217,8 +203,7 @@ async function openTicket(
     {
       system: plan?.system ?? 'other',
       level: plan?.ticketLevel ?? 3,
-      title: `巡检发现：${it.text}${it.note ? `：${it.note}` : ''}`,
-      description: `${doc.name}（${doc.period}）检查项「${it.text}」异常${it.note ? `：${it.note}` : ''}`,
+      ...inspectionTicketText(doc, it),
       triageReason: `inspection ${doc._id}`,
       reporter: { userid, name: personName(bot, userid), department: '巡检' },
       actor: userid,
@@ -230,14 +215,8 @@ async function openTicket(
 
 /** The leads' short report, and the engineer hears which tickets were opened. */
 async function sendReport(deps: InspectionDeps, bot: BotConfig, i: InspectionDoc): Promise<void> {
-  const count = (v: string) => i.items.filter((x) => x.value === v).length;
   const issues = i.items.filter((x) => x.value === 'issue');
-  const markdown = [
-    `**巡检报告：${i.name}（${i.period}）**`,
-    `执行 ${personName(bot, i.doneBy ?? i.assignee)} · 完成 ${toChatTime(i.doneAt!)}`,
-    `正常 ${count('ok')} · <font color="${issues.length ? 'warning' : 'info'}">异常 ${issues.length}</font> · 不适用 ${count('na')}`,
-    ...issues.map((x) => `- ${x.text}${x.note ? `：${x.note}` : ''}${x.ticketNo ? ` → 已开单 #${x.ticketNo}` : ''}`),
-  ].join('\n');
+  const markdown = inspectionReport(bot, i);
   const leads = bot.roster.leads.map((l) => l.userid);
   if (leads.length)
     await deps.messenger.toUsers(bot.id, leads, { type: 'markdown', markdown }, { idempotencyKey: `inspection:${i._id}:report` });
@@ -246,7 +225,7 @@ async function sendReport(deps: InspectionDeps, bot: BotConfig, i: InspectionDoc
     await deps.messenger.toUsers(
       bot.id,
       [i.doneBy],
-      { type: 'text', text: `巡检异常已开单：${opened.map((x) => `#${x.ticketNo} ${x.text}`).join('；')}` },
+      { type: 'text', text: inspectionTickets(opened) },
       { idempotencyKey: `inspection:${i._id}:tickets` },
     );
   }

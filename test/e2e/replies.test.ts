@@ -368,6 +368,15 @@ describe('things a newcomer saw', () => {
   });
 });
 
+describe('leads', () => {
+  it('月报 of a month with nothing resolved shows "—" through the app, not "0%（目标 80% ✅）"', async () => {
+    const month = (await h.sayApp('wanglei', '月报 2026-10')).join('\n');
+    expect(month).toContain('2026-10 月报');
+    expect(month).toContain('—');
+    expect(month).not.toMatch(/0%（目标/);
+  });
+});
+
 describe('checklist answers', () => {
   it('the answer is the whole reply: a word inside a sentence is asked again; "2 磁盘空间不足" is 异常 with its note', async () => {
     await h.service.ctx.registry

@@ -1,5 +1,5 @@
 /** An inspection end to end through the WeCom simulator: due → checklist in chat → problem opens a ticket → lead report. */
-import { assertNoReplacementChar } from '../bot/helpers.js';
+import { assertNoReplacementChar, assertRightForReaders } from '../bot/helpers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { type BotConfig, loadBots } from '../../src/config/bots.js';
@@ -39,7 +39,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.stop();
   await sim?.stop();
-  if (sim) assertNoReplacementChar(sim);
+  if (sim) {
+    assertNoReplacementChar(sim);
+    assertRightForReaders(sim, [bot]);
+  }
 });
 
 /** Everything processed: inbox empty, outbox delivered (event-driven loops; this only waits for them). */
@@ -146,7 +149,7 @@ describe('a missed inspection', () => {
     const reminders = dms('liuyang').filter((m) => m.startsWith('提醒：LIS月度巡检'));
     expect(reminders).toHaveLength(1);
     // The 4-hour checklist conversation had expired, so the checklist was sent again.
-    expect(reminders[0]).toContain('检查清单已重新发给你');
+    expect(reminders[0]).toContain('检查清单已重新发给您');
     expect(dms('liuyang').filter((m) => m.includes('（1/12）'))).toHaveLength(2);
 
     const leadsBefore = dms('wanglei').length;

@@ -1,5 +1,5 @@
 /** A service (WeCom + reports features) on a database that already holds the fixture month, against the simulator. */
-import { assertNoReplacementChar } from '../bot/helpers.js';
+import { assertNoReplacementChar, assertRightForReaders } from '../bot/helpers.js';
 import { inject } from 'vitest';
 import type { ManualClock } from '../../src/clock.js';
 import { connect, disconnect } from '../../src/db/connection.js';
@@ -49,6 +49,7 @@ export async function startWithFixture(
       await service.stop();
       await sim.stop();
       assertNoReplacementChar(sim);
+      assertRightForReaders(sim, bots.values());
     },
   };
 }
