@@ -3,7 +3,16 @@ import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
 import type { Answer, EngineCtx, Turn } from './context.js';
 import { idleMinutes } from './context.js';
-import { type ConversationDoc, endConversation, saveConversation, startConversation } from './conversations.js';
+import {
+  type ConversationDoc,
+  endConversation,
+  findConversations,
+  findLane,
+  laneOf,
+  saveConversation,
+  startConversation,
+  touchConversation,
+} from './conversations.js';
 import type { ChecklistFlow } from './flows/types.js';
 import { clip, emptyState } from './forms.js';
 import { fill } from './presenters/chat.js';
@@ -34,7 +43,8 @@ export interface StartChecklistInput {
   ref?: string | null;
 }
 
-function itemText(flow: ChecklistFlow, i: number): string {
+/** Item `i` (0-based) with its number, hint and answer options: "（2/12）…\n1 正常  2 异常  3 不适用". */
+export function itemText(flow: ChecklistFlow, i: number): string {
   const item = flow.items[i];
   const opts = flow.answers.map((a, j) => `${j + 1} ${a.label}`).join('  ');
   return `（${i + 1}/${flow.items.length}）${item.text}${item.hint ? `\n提示：${item.hint}` : ''}\n${opts}`;
@@ -45,13 +55,20 @@ export async function startChecklist(ctx: EngineCtx, input: StartChecklistInput)
   const bot = ctx.bots.get(input.bot) as BotConfig;
   const flow = ctx.flows.checklist(input.flow);
   const now = ctx.clock.now();
+  // A checklist started again for the same reference (the reminder after it expired) keeps the answers given.
+  const key = { bot: bot.id, chat: 'single:app', userid: input.userid };
+  const lane = laneOf(flow.id, input.ref);
+  const before = await findLane(key, lane);
+  const kept = before && before.status !== 'done' ? ((before.context.answers as ChecklistAnswer[] | undefined) ?? []) : [];
+  const answers = kept.slice(0, flow.items.length - 1);
   const conv = await startConversation({
-    key: { bot: bot.id, chat: 'single:app', userid: input.userid },
+    key,
+    lane,
     channel: 'app',
     chatType: 'single',
     flow: flow.id,
     form: emptyState(),
-    context: { ref: input.ref ?? null, answers: [], awaitingNote: false },
+    context: { ref: input.ref ?? null, answers, awaitingNote: false },
     now,
     idleMinutes: idleMinutes(bot, flow),
   });
@@ -59,9 +76,34 @@ export async function startChecklist(ctx: EngineCtx, input: StartChecklistInput)
   await ctx.messenger.toUsers(
     bot.id,
     [input.userid],
-    { type: 'text', text: `${intro}\n${itemText(flow, 0)}` },
+    { type: 'text', text: `${intro}\n${answers.length ? `已答 ${answers.length} 项，接着回答：\n` : ''}${itemText(flow, answers.length)}` },
     { idempotencyKey: `checklist:${conv._id}:${conv.rev}` },
   );
+}
+
+export interface ResumeChecklistInput extends StartChecklistInput {
+  ref: string;
+}
+
+/**
+ * 巡检: puts the user's open checklist for `ref` back in front of them in the app chat and returns its current
+ * question ("（3/12）…") (now the one a plain answer goes to); a checklist whose conversation ended unfinished starts again with
+ * the answers it had. Null when the flow is unknown.
+ */
+export async function resumeChecklist(ctx: EngineCtx, input: ResumeChecklistInput, now: Date): Promise<string | null> {
+  const bot = ctx.bots.get(input.bot) as BotConfig;
+  const flow = ctx.flows.get(input.flow);
+  if (!bot || flow?.kind !== 'checklist') return null;
+  const key = { bot: bot.id, chat: 'single:app', userid: input.userid };
+  const open = (await findConversations(key)).find((c) => c.flow === flow.id && c.context.ref === input.ref && c.expiresAt > now);
+  if (open) {
+    await touchConversation(open, now, idleMinutes(bot, flow));
+    const answers = (open.context.answers as ChecklistAnswer[] | undefined) ?? [];
+    const question = open.context.awaitingNote ? '请简单说明异常情况：' : itemText(flow, answers.length);
+    return question;
+  }
+  await startChecklist(ctx, input);
+  return '';
 }
 
 type Parsed = { all: true } | { value: string; note: string | null } | null;

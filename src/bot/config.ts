@@ -3,6 +3,11 @@ export interface ConversationConfig {
   idleMinutes: number;
   /** No longer used (reports are linked to incidents on evidence, see `incidents`); accepted so old bot files load. */
   stormWindowMinutes: number;
+  /**
+   * A reporter's second chase within this many minutes also reaches the backup and the leads (issue #17).
+   * Absent: the escalation policy's `repeatEveryMin`.
+   */
+  chaseIntervalMinutes?: number;
 }
 
 /**
@@ -39,6 +44,7 @@ export const conversationSchema = {
   properties: {
     idleMinutes: { type: 'number', exclusiveMinimum: 0, default: 10 },
     stormWindowMinutes: { type: 'number', minimum: 0, default: 30 },
+    chaseIntervalMinutes: { type: 'number', exclusiveMinimum: 0 },
   },
   default: {},
 } as const;

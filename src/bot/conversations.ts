@@ -5,7 +5,11 @@ import type { Flow } from './flows/types.js';
 
 export type ConversationStatus = 'active' | 'done' | 'cancelled' | 'expired';
 
-/** Where a conversation happens: one per (bot, chat, user). */
+/**
+ * Where a conversation happens: a (bot, chat, user). Several conversations of one user may wait in one chat at
+ * once, each in its own `lane` (a checklist, a 解决 dialog, two report forms): the most recently asked one is
+ * answered first, and the others resume when it ends (issue #17: nothing silently discards a pending dialog).
+ */
 export interface ChatKey {
   bot: string;
   /** The group chat id; 1:1 chats have none and are keyed by channel ("single:app"). */
@@ -31,6 +35,17 @@ export interface ConversationContext {
 
 export interface ConversationDoc extends ChatKey {
   _id: mongoose.Types.ObjectId;
+  /**
+   * Which of the user's conversations in this chat this is, e.g. "report:<inbox id>", "resolve:17",
+   * "inspection-monthly:<inspection id>" (see laneOf). Absent on documents written before lanes existed.
+   */
+  lane?: string;
+  /**
+   * Ordering stamp of the last question asked (ms since the epoch of the machine, made strictly increasing in
+   * this process): which pending conversation a plain message answers. Not the service clock, which tests hold
+   * still between messages.
+   */
+  touched?: number;
   channel: 'aibot' | 'app';
   chatType: 'group' | 'single';
   flow: string;
@@ -59,10 +74,13 @@ const conversationSchema = new Schema(
     updatedAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
     rev: { type: Number, required: true, default: 0 },
+    lane: { type: String },
+    touched: { type: Number },
   },
   { collection: 'conversations', versionKey: false, minimize: false },
 );
-conversationSchema.index({ bot: 1, chat: 1, userid: 1 }, { unique: true });
+// One document per lane: two first messages of the same dialog at once upsert the same document.
+conversationSchema.index({ bot: 1, chat: 1, userid: 1, lane: 1 }, { unique: true });
 // The cleanup job's query; a TTL index would be pointless on the embedded engine (it never expires).
 conversationSchema.index({ status: 1, expiresAt: 1 });
 
@@ -73,8 +91,39 @@ export function chatKeyOf(msg: { bot: string; channel: string; chatId: string | 
   return { bot: msg.bot, chat: msg.chatId ?? `single:${msg.channel}`, userid: msg.from.userid };
 }
 
+/** The index of the one-conversation-per-chat era; dropped at start so lanes can coexist. */
+const OLD_UNIQUE_INDEX = 'bot_1_chat_1_userid_1';
+
+/** Creates the indexes and drops the pre-lane unique index where an older database still has it. */
+export async function ensureConversationIndexes(): Promise<void> {
+  try {
+    await Conversation.collection.dropIndex(OLD_UNIQUE_INDEX);
+  } catch {
+    // Not there (a new database, or already dropped): nothing to do.
+  }
+  await Conversation.createIndexes();
+}
+
+let lastTouch = 0;
+/** A strictly increasing ordering stamp for `touched` (see ConversationDoc.touched). */
+export function touchStamp(): number {
+  lastTouch = Math.max(Date.now(), lastTouch + 1);
+  return lastTouch;
+}
+
+/**
+ * The lane of a conversation: the flow and what it is about (a ticket number, a checklist's reference), or the
+ * message that started it (a report form before its ticket exists), so dialogs of different kinds, and two
+ * reports, never replace one another.
+ */
+export function laneOf(flow: string, about: string | number | null | undefined): string {
+  return about === null || about === undefined || about === '' ? flow : `${flow}:${about}`;
+}
+
 export interface StartInput {
   key: ChatKey;
+  /** See laneOf; default: the flow id alone. */
+  lane?: string;
   channel: 'aibot' | 'app';
   chatType: 'group' | 'single';
   flow: string;
@@ -84,10 +133,12 @@ export interface StartInput {
   idleMinutes: number;
 }
 
-/** Starts (or replaces) the conversation of this user in this chat. */
+/** Starts (or replaces) the conversation of this user in this chat's lane; the user's other lanes are kept. */
 export async function startConversation(input: StartInput): Promise<ConversationDoc> {
   const { key, now } = input;
+  const lane = input.lane ?? input.flow;
   const set = {
+    touched: touchStamp(),
     channel: input.channel,
     chatType: input.chatType,
     flow: input.flow,
@@ -101,7 +152,7 @@ export async function startConversation(input: StartInput): Promise<Conversation
   for (let attempt = 0; ; attempt++) {
     try {
       const doc = await Conversation.findOneAndUpdate(
-        key,
+        { ...key, lane },
         { $set: set, $inc: { rev: 1 } },
         { upsert: true, returnDocument: 'after' },
       ).lean<ConversationDoc>();
@@ -113,9 +164,23 @@ export async function startConversation(input: StartInput): Promise<Conversation
   }
 }
 
-/** The user's conversation in this chat if it is still active; an idle one past its time is not (see expire). */
+/**
+ * The user's pending conversation in this chat that a plain message answers: the most recently asked active one
+ * (an idle one past its time is still returned; see expireOne).
+ */
 export async function findConversation(key: ChatKey): Promise<ConversationDoc | null> {
-  return Conversation.findOne({ ...key, status: 'active' }).lean<ConversationDoc>();
+  return (await findConversations(key))[0] ?? null;
+}
+
+/** Every active conversation of the user in this chat, most recently asked first. */
+export async function findConversations(key: ChatKey): Promise<ConversationDoc[]> {
+  const all = await Conversation.find({ ...key, status: 'active' }).lean<ConversationDoc[]>();
+  return all.sort((a, b) => (b.touched ?? b.updatedAt.getTime()) - (a.touched ?? a.updatedAt.getTime()));
+}
+
+/** The conversation of one lane, whatever its status (a checklist to resume keeps its answers after expiry). */
+export async function findLane(key: ChatKey, lane: string): Promise<ConversationDoc | null> {
+  return Conversation.findOne({ ...key, lane }).lean<ConversationDoc>();
 }
 
 /** Saves the next state if nobody else changed the conversation since it was read. */
@@ -125,7 +190,11 @@ export async function saveConversation(
   now: Date,
   idleMinutes: number,
 ): Promise<ConversationDoc | null> {
-  const set: Record<string, unknown> = { updatedAt: now, expiresAt: new Date(now.getTime() + idleMinutes * 60_000) };
+  const set: Record<string, unknown> = {
+    updatedAt: now,
+    expiresAt: new Date(now.getTime() + idleMinutes * 60_000),
+    touched: touchStamp(),
+  };
   if (patch.form) set.form = patch.form;
   if (patch.context) set.context = patch.context;
   if (patch.flow) set.flow = patch.flow;
@@ -134,6 +203,15 @@ export async function saveConversation(
     { $set: set, $inc: { rev: 1 } },
     { returnDocument: 'after' },
   ).lean<ConversationDoc>();
+}
+
+/** Brings a pending conversation to the front (the one a plain message answers) and renews its idle time. */
+export async function touchConversation(doc: ConversationDoc, now: Date, idleMinutes: number): Promise<boolean> {
+  const res = await Conversation.updateOne(
+    { _id: doc._id, status: 'active' },
+    { $set: { touched: touchStamp(), updatedAt: now, expiresAt: new Date(now.getTime() + idleMinutes * 60_000) }, $inc: { rev: 1 } },
+  );
+  return res.modifiedCount === 1;
 }
 
 /** Ends a conversation (done or cancelled); false if it was no longer active. */
@@ -177,6 +255,8 @@ export async function keepAsking(
   if (conv) return (await saveConversation(conv, patch, turn.now, minutes)) !== null;
   await startConversation({
     key: chatKeyOf(turn.msg),
+    // A ticket's dialog is about the ticket; a report before its ticket is about the message that started it.
+    lane: laneOf(flow.id, startContext.no ?? turn.msg.id),
     channel: turn.msg.channel,
     chatType: turn.msg.chatType,
     flow: flow.id,

@@ -13,12 +13,15 @@ import {
   saveConversation,
   startConversation,
   keepAsking,
+  laneOf,
 } from './conversations.js';
 import type { FormFlow } from './flows/types.js';
 import { applyAnswer, emptyState, extractSlots, type FormState, markAsked, nextSlot, promptFor, slotOf } from './forms.js';
 import { readConfirmation } from './answers.js';
 import { fill } from './presenters/chat.js';
 import { confirmNoLonger } from './presenters/commands.js';
+import { recoveredClosed, recoveredKept } from './presenters/followups.js';
+import { withdrawTicket } from '../tickets/commands/index.js';
 import type { ChatContent } from './presenters/content.js';
 
 /**
@@ -87,6 +90,7 @@ export async function startConfirm(ctx: EngineCtx, bot: BotConfig, t: TicketDoc)
   const outcome = slotOf(flow, 'outcome');
   await startConversation({
     key,
+    lane: laneOf(flow.id, t.no),
     channel: 'app',
     chatType: 'single',
     flow: flow.id,
@@ -127,8 +131,19 @@ export async function continueDialog(ctx: EngineCtx, turn: Turn, conv: Conversat
   if (next !== null) return next || null;
   if (!(await endConversation(conv, 'done', turn.now))) return null;
   if (conv.flow === 'resolve') return finishResolve(ctx, turn, no, state);
+  if (conv.flow === 'recovered') return finishRecovered(ctx, turn, no, state.values.outcome === 'close');
   if (state.values.outcome === 'rejected') return runCommand(ctx, turn, { verb: '未解决', no, rest: state.values.reason ?? '' });
   return runCommand(ctx, turn, { verb: '确认', no, rest: state.values.rating ?? '' });
+}
+
+/**
+ * The answer to "#3 已恢复？回复 1 关闭，2 仍需处理" (src/bot/followups.ts): 1 closes the ticket as withdrawn by its
+ * reporter with `recovered: true` (no repair record is invented); 2 leaves it with the engineer.
+ */
+async function finishRecovered(ctx: EngineCtx, turn: Turn, no: number, close: boolean): Promise<Answer> {
+  if (!close) return recoveredKept(no);
+  const r = await withdrawTicket(ticketCtx(ctx, turn.bot), { no, actor: turn.msg.from, reason: '报修人告知已恢复', recovered: true });
+  return r.ok ? recoveredClosed(no) : r.message;
 }
 
 /** In a confirm conversation "确认", "确认 5" (a rating) and "未解决 …" are answers, not commands about other tickets. */

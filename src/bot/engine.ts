@@ -1,3 +1,8 @@
+/**
+ * The conversation engine: turns each inbound message into at most one reply. A text message goes through an
+ * explicit chain of small steps (src/bot/steps): resume → cancel → command → pending answer → follow-up → new
+ * report → chat; images go onto the ticket being reported, card clicks claim.
+ */
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
 import { supplementTicket } from '../tickets/commands/index.js';
@@ -6,26 +11,32 @@ import { ACTIVE, type TicketDoc } from '../tickets/types.js';
 import type { TriageResult } from '../triage/engine.js';
 import type { InboundMessage } from '../wecom/types.js';
 import { claimedCard, CLAIM_KEY } from './presenters/cards.js';
-import { continueChecklist } from './checklist.js';
 import { type Answer, chatIdOf, type EngineCtx, ticketCtx, type Turn, warmNames } from './context.js';
 import {
+  type ChatKey,
   type ConversationDoc,
   chatKeyOf,
-  endConversation,
   expireOne,
-  findConversation,
+  findConversations,
   findIdle,
   saveConversation,
+  touchStamp,
 } from './conversations.js';
-import { answersDialog, continueDialog, dialogEndText, dialogText, startConfirm, runCommand, startResolve } from './dialogs.js';
-import { readAnswer, slotOf } from './forms.js';
-import { parseCommand, type ParsedCommand } from './grammar.js';
-import { parseRepair } from './commands/ticket-actions.js';
-import { continueReport, reportEndText, startReport } from './report.js';
-import { fill, GREETING_GROUP, GREETING_SINGLE, THANKS } from './presenters/chat.js';
+import { startConfirm } from './dialogs.js';
+import { parseCommand } from './grammar.js';
+import { endText } from './pending.js';
+import { GREETING_SINGLE } from './presenters/chat.js';
 import { addressed, contentText, joinContent, mapContent } from './presenters/content.js';
 import { addressName, forGroup } from './presenters/people.js';
 import { short } from './presenters/words.js';
+import { cancelStep } from './steps/cancel.js';
+import { chatStep } from './steps/chat.js';
+import { commandStep } from './steps/command.js';
+import { followUpStep } from './steps/follow-up.js';
+import { newReportStep } from './steps/new-report.js';
+import { pendingAnswerStep } from './steps/pending-answer.js';
+import { resumeStep } from './steps/resume.js';
+import { chain, type TextTurn } from './steps/types.js';
 
 export type EngineDeps = EngineCtx;
 
@@ -40,20 +51,8 @@ export interface BotEngine {
   askToConfirm(bot: BotConfig, ticket: TicketDoc): Promise<boolean>;
 }
 
-/** Words that end a pending conversation besides the 取消 command. */
-const CANCEL_WORDS = new Set(['取消', '算了', '不用了', '不报了', '撤销']);
-const THANKS_RE = /^(谢谢|多谢|感谢|辛苦了?|好的|收到|ok|嗯|👍)/i;
-
-/**
- * The conversation engine: turns each inbound message into at most one reply. Order matters:
- * commands first, then the answer a pending question waits for (unless the message is clearly a new
- * report), then triage of a fresh message.
- */
-/** A status question names a ticket ("#12", "12号单子") → 进度 12; otherwise the asker's own tickets (我的工单). */
-function statusQuery(text: string): ParsedCommand {
-  const m = /[#＃]\s*(\d{1,9})|(\d{1,9})\s*号/.exec(text.normalize('NFKC'));
-  return m ? { verb: '进度', no: Number(m[1] ?? m[2]), rest: '' } : { verb: '我的工单', no: null, rest: '' };
-}
+/** The chain every text message goes through, in order (see steps/types.ts). */
+const TEXT_CHAIN = chain([resumeStep, cancelStep, commandStep, pendingAnswerStep, followUpStep, newReportStep, chatStep]);
 
 export function createBotEngine(ctx: EngineCtx): BotEngine {
   async function onMessage(msg: InboundMessage): Promise<void> {
@@ -62,18 +61,14 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
     // Names before sentences: the reply addresses the sender by their WeCom name and a new ticket stores it.
     await warmNames(ctx, bot, [msg.from.userid]);
     const turn: Turn = { bot, msg, now: ctx.clock.now() };
-    let conv = await findConversation(chatKeyOf(msg));
-    let expiredNote = '';
-    if (conv && conv.expiresAt <= turn.now) {
-      // The user came back after the idle time: the old question is void; tell them once (the job may have).
-      if (await expireOne(conv, turn.now)) expiredNote = await endText(conv, 'expired');
-      conv = null;
-    }
+    const since = touchStamp();
+    const key = chatKeyOf(msg);
+    const { conv, expiredNotes } = await pendingOf(key, turn.now);
     let answer: Answer;
     if (msg.type === 'event') answer = onEvent(turn);
     else if (msg.type === 'image') answer = await onImage(turn, conv);
-    else answer = await onText(turn, conv, msg.text.trim());
-    const joined = joinContent([expiredNote, answer]);
+    else answer = await onText({ ...turn, key, since, conv, text: msg.text.trim() });
+    const joined = joinContent([...expiredNotes, answer]);
     if (!joined) return;
     // In a group the answer says whom it is for, and carries no patient identifiers (the whole group reads it);
     // a 1:1 chat needs neither.
@@ -98,73 +93,32 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
     return null;
   }
 
-  async function onText(turn: Turn, conv: ConversationDoc | null, text: string): Promise<Answer> {
-    if (!text) return null;
-    const parsed = parseCommand(text);
-    if (conv && (CANCEL_WORDS.has(text.replace(/[。.!！\s]/g, '')) || (parsed?.verb === '取消' && parsed.no === null))) {
-      return (await endConversation(conv, 'cancelled', turn.now)) ? endText(conv, 'cancelled') : null;
-    }
-    if (parsed) {
-      if (conv && answersDialog(conv, parsed)) return continueDialog(ctx, turn, conv, dialogText(conv, parsed));
-      return onCommand(turn, parsed);
-    }
-    const t = ctx.triage(turn.bot)(text);
-    if (conv && !isNewReport(turn.bot, conv, t, text)) return continueConversation(turn, conv, text);
-    if (t.intent === 'report' || t.intent === 'request') {
-      const superseded = conv ? await supersede(turn, conv) : '';
-      const reply = await startReport(ctx, turn, text, t);
-      return [superseded, reply].filter(Boolean).join('\n');
-    }
-    // "上次报的那个修好了吗": answered from the tickets, never a new one (issue #15).
-    if (t.intent === 'status') return runCommand(ctx, turn, statusQuery(text));
-    return smallTalk(turn, text);
-  }
-
-  async function onCommand(turn: Turn, parsed: ParsedCommand): Promise<Answer> {
-    if (parsed.verb === '解决' && parsed.no !== null) {
-      const repair = parseRepair(parsed.rest);
-      if (!repair.cause || !repair.action) return startResolve(ctx, turn, parsed);
-    }
-    return runCommand(ctx, turn, parsed);
-  }
-
-  function continueConversation(turn: Turn, conv: ConversationDoc, text: string): Promise<Answer> {
-    const flow = ctx.flows.get(conv.flow);
-    if (!flow) return Promise.resolve(null);
-    if (flow.kind === 'checklist') return continueChecklist(ctx, turn, conv, text);
-    if (conv.flow === 'report') return continueReport(ctx, turn, conv, text);
-    return continueDialog(ctx, turn, conv, text);
-  }
-
   /**
-   * Is this message a new report rather than the answer to the pending question? Only when triage sees a
-   * complete report (system, level, a fault) that does not fit the question: a different system, or a
-   * question it cannot answer (a choice it matches none of, a place it names none of).
+   * The user's pending conversation here (the most recently asked); the ones whose idle time ran out are ended
+   * first, each telling the user once (the cleanup job may have).
    */
-  function isNewReport(bot: BotConfig, conv: ConversationDoc, t: TriageResult, text: string): boolean {
-    if (ctx.flows.get(conv.flow)?.kind !== 'form') return false;
-    if ((t.intent !== 'report' && t.intent !== 'request') || !t.system || !t.level || t.missing.includes('symptom')) return false;
-    const flow = ctx.flows.form(conv.flow);
-    const pending = conv.form.pending ? slotOf(flow, conv.form.pending) : null;
-    const about = conv.form.values.system ?? (conv.context.system as string | undefined);
-    if (about && t.system !== about) return true;
-    if (!pending) return true;
-    if (pending.name === 'system' && !about) return [...text].length > 12;
-    if (pending.type === 'choice') return readAnswer(pending, text, bot).kind !== 'value';
-    if (pending.extract?.length) return !pending.extract.some((re) => new RegExp(re, 'u').test(text.normalize('NFKC')));
-    return false;
+  async function pendingOf(key: ChatKey, now: Date): Promise<{ conv: ConversationDoc | null; expiredNotes: string[] }> {
+    const expiredNotes: string[] = [];
+    for (const c of await findConversations(key)) {
+      if (c.expiresAt > now) return { conv: c, expiredNotes };
+      if (await expireOne(c, now)) expiredNotes.push(await endText(ctx, c, 'expired'));
+    }
+    return { conv: null, expiredNotes };
   }
 
-  async function supersede(turn: Turn, conv: ConversationDoc): Promise<string> {
-    if (!(await endConversation(conv, 'cancelled', turn.now))) return '';
-    if (conv.flow === 'report' && conv.context.phase !== 'after') return '（上一条没说完的报修已作废，先处理这条。）';
-    return '';
-  }
-
-  function smallTalk(turn: Turn, text: string): Answer {
-    const thanks = THANKS_RE.test(text);
-    if (turn.msg.chatType === 'group') return thanks ? null : GREETING_GROUP;
-    return thanks ? THANKS : GREETING_SINGLE;
+  function onText(base: Omit<TextTurn, 'parsed' | 'triage' | 'deferred'>): Promise<Answer> {
+    if (!base.text) return Promise.resolve(null);
+    let triaged: TriageResult | null = null;
+    const turn: TextTurn = {
+      ...base,
+      parsed: parseCommand(base.text),
+      deferred: null,
+      triage: () => {
+        triaged ??= ctx.triage(base.bot)(base.text);
+        return triaged;
+      },
+    };
+    return TEXT_CHAIN(ctx, turn);
   }
 
   /** A screenshot goes onto the ticket being reported or the sender's latest open ticket. */
@@ -184,14 +138,6 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
     if (!no) return msg.chatType === 'single' ? '收到图片。请用文字描述一下遇到的问题，我来登记报修。' : null;
     const r = await supplementTicket(ticketCtx(ctx, bot), { no, actor: msg.from, attachment });
     return r.ok ? `图片已附到 #${no}。` : r.message;
-  }
-
-  async function endText(conv: ConversationDoc, kind: 'cancelled' | 'expired'): Promise<string> {
-    const flow = ctx.flows.get(conv.flow);
-    if (!flow) return '';
-    if (flow.kind === 'checklist') return fill(flow.texts[kind], { title: flow.title });
-    if (conv.flow === 'report') return reportEndText(flow, conv, kind);
-    return dialogEndText(flow, conv, kind);
   }
 
   async function onCardEvent(msg: InboundMessage): Promise<object | null> {
@@ -217,7 +163,7 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
       const expired = await expireOne(conv, now);
       if (!expired) continue;
       count++;
-      const text = await endText(conv, 'expired');
+      const text = await endText(ctx, conv, 'expired');
       if (!text) continue;
       try {
         await ctx.messenger.toUsers(

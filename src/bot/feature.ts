@@ -4,10 +4,10 @@ import { log } from '../log.js';
 import type { Feature, FeatureFactory, ServiceContext } from '../service.js';
 import { createTriage, type Triage } from '../triage/engine.js';
 import { loadTriageModel } from '../triage/model.js';
-import { type StartChecklistInput, startChecklist } from './checklist.js';
+import { type ResumeChecklistInput, resumeChecklist, type StartChecklistInput, startChecklist } from './checklist.js';
 import { ticketCommands } from './commands/index.js';
 import type { EngineCtx } from './context.js';
-import { Conversation } from './conversations.js';
+import { ensureConversationIndexes } from './conversations.js';
 import { dutyHandler } from './duty.js';
 import { type BotEngine, createBotEngine } from './engine.js';
 import { loadFlows } from './flows/load.js';
@@ -26,6 +26,8 @@ export interface Conversations {
   flows: Flows;
   engine: BotEngine;
   startChecklist(input: StartChecklistInput): Promise<void>;
+  /** 巡检: the open checklist's current question, now the one answers go to ("" when it was sent again). */
+  resumeChecklist(input: ResumeChecklistInput): Promise<string | null>;
 }
 
 /** Every inspection plan must name a checklist flow that exists. */
@@ -83,7 +85,12 @@ export function createBotFeature(ctx: ServiceContext, opts: BotFeatureOptions = 
       return ctx.registry.find('directory');
     },
   });
-  const conversations: Conversations = { flows, engine, startChecklist: (input) => startChecklist(deps, input) };
+  const conversations: Conversations = {
+    flows,
+    engine,
+    startChecklist: (input) => startChecklist(deps, input),
+    resumeChecklist: (input) => resumeChecklist(deps, input, ctx.clock.now()),
+  };
 
   return {
     name: 'bot',
@@ -109,7 +116,7 @@ export function createBotFeature(ctx: ServiceContext, opts: BotFeatureOptions = 
     provides: { conversations },
     jobs: [{ name: EXPIRE_JOB, every: '1 minute', skipImmediate: true, run: async () => void (await engine.expireIdle()) }],
     async init() {
-      await Promise.all([Conversation.createIndexes(), IncidentLock.createIndexes()]);
+      await Promise.all([ensureConversationIndexes(), IncidentLock.createIndexes()]);
     },
     start() {
       log.info({ flows: flows.ids() }, 'conversation engine ready');

@@ -35,7 +35,7 @@ export function optionsOf(slot: SlotDef, bot: BotConfig): ChoiceOption[] {
 /** The question with its numbered quick replies: "是哪个系统？\n1 HIS  2 LIS …". */
 export function promptFor(slot: SlotDef, bot: BotConfig, retry = false): string {
   const q = retry && slot.retryPrompt ? slot.retryPrompt : slot.prompt;
-  if (slot.type !== 'choice') return q;
+  if (slot.type !== 'choice' || (slot.optionsInPrompt && !retry)) return q;
   const opts = optionsOf(slot, bot)
     .map((o, i) => `${i + 1} ${o.label}`)
     .join('  ');
@@ -65,11 +65,29 @@ export function readAnswer(slot: SlotDef, text: string, bot: BotConfig, guessSys
   if (slot.type === 'choice') return readChoice(slot, t, bot, guessSystem);
   const min = slot.minLength ?? 2;
   if ([...t].length < min) return { kind: 'invalid' };
-  // "分机 8823" answers the contact question with "8823"; a free answer is taken as written.
+  // "分机 8823" answers the contact question with "8823"; a free answer is taken as written (a strict slot takes
+  // only what its patterns recognise).
   const picked = extractOne(slot, t);
-  if (!picked || [...picked].length < min) return { kind: 'value', value: clip(t, slot.maxLength ?? 500), rest: '' };
+  if (slot.strict && !picked && !accepts(slot, t)) return { kind: 'invalid' };
+  // As written (NFKC would turn the Chinese commas of a repair record into ASCII ones); matching used the folded text.
+  if (!picked || [...picked].length < min) return { kind: 'value', value: clip(trimAnswer(text), slot.maxLength ?? 500), rest: '' };
   const at = t.indexOf(picked);
   return { kind: 'value', value: picked, rest: at < 0 ? '' : `${t.slice(0, at)} ${t.slice(at + picked.length)}`.trim() };
+}
+
+/** A strict slot's `accept` patterns recognise the whole answer. */
+function accepts(slot: SlotDef, t: string): boolean {
+  return (slot.accept ?? []).some((re) => new RegExp(re, 'u').test(t));
+}
+
+/**
+ * Can `text` be the answer to `slot` at all? A skip word, a choice it matches, or for a strict slot a value its
+ * patterns recognise; a free text slot takes anything (too short an answer is asked again, it is not another
+ * message). False: the message is something else (a follow-up, a complaint, a new report), see the engine.
+ */
+export function fitsSlot(slot: SlotDef, text: string, bot: BotConfig, guessSystem?: SystemGuesser): boolean {
+  if (slot.type !== 'choice' && !slot.strict) return true;
+  return readAnswer(slot, text, bot, guessSystem).kind !== 'invalid';
 }
 
 function readChoice(slot: SlotDef, t: string, bot: BotConfig, guessSystem?: SystemGuesser): Answer {

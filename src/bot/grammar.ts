@@ -32,6 +32,7 @@ export const VERBS = [
   '月报撤回',
   '拆分',
   '合并',
+  '巡检',
 ] as const;
 export type Verb = (typeof VERBS)[number];
 
@@ -88,6 +89,8 @@ export function parseCommand(text: string): ParsedCommand | null {
   } else if (NEEDS_NUMBER.has(verb) && rest.length > 0) {
     return null;
   }
+  // "巡检" alone resumes the inspection; "巡检时发现HIS很慢" is a report.
+  if (BARE_ONLY.has(verb) && rest.length > 0) return null;
   return { verb, no, rest: rest.trim() };
 }
 
@@ -107,7 +110,9 @@ function numberFirstCommand(line: string): ParsedCommand | null {
 }
 
 /** Verbs that act on one ticket: without a number only a bare verb counts (the bot then asks which ticket). */
-const WITHOUT_TICKET = new Set<Verb>(['我的工单', '待接单', '值班', '日报', '月报', '帮助', '月报签收', '月报撤回']);
+const WITHOUT_TICKET = new Set<Verb>(['我的工单', '待接单', '值班', '日报', '月报', '帮助', '月报签收', '月报撤回', '巡检']);
+/** Verbs that are a command only as the whole message. */
+const BARE_ONLY = new Set<Verb>(['巡检']);
 const NEEDS_NUMBER = new Set<Verb>(VERBS.filter((v) => !WITHOUT_TICKET.has(v)));
 
 /**

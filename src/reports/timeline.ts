@@ -287,10 +287,13 @@ function apply(t: Timeline, e: ReportEvent, state: FoldState): void {
         t.breaches.push({ target: e.target, at: e.breachedAt ?? e.at, dueAt: e.dueAt ?? null, reason: null });
       }
       return;
-    // Nothing the record shows: the opening (read before the fold), notes and supplements, reminders.
+    // Nothing the record shows: the opening (read before the fold), notes and supplements, reminders, a reporter's
+    // chases and notes.
     case 'created':
     case 'progress':
     case 'reminded':
+    case 'chased':
+    case 'noted':
       return;
     default:
       unreachable(e);

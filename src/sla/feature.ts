@@ -7,7 +7,7 @@ import type { EscalationDeps, EscalationNotifier } from './escalation.js';
 import { defineEscalationJobs, RECONCILE_JOB, syncTicketByNo } from './jobs.js';
 
 /** Events that cannot move a deadline or stop a clock (and escalation's own). */
-const QUIET: EventType[] = ['progress', 'reminded', 'breached'];
+const QUIET: EventType[] = ['progress', 'reminded', 'breached', 'chased', 'noted'];
 
 export interface SlaFeatureOptions {
   /** Defaults to the WeCom messenger of the running service. */

@@ -103,11 +103,13 @@ function step(s: ReplayState, e: TicketEventRecord): void {
       s.status = 'cancelled';
       return;
     // What the log alone does not change: the opening (read before the fold), reminders, rejections (the
-    // reopening that follows moves the status) and explanations.
+    // reopening that follows moves the status), explanations, a reporter's chases and notes.
     case 'created':
     case 'reminded':
     case 'rejected':
     case 'explained':
+    case 'chased':
+    case 'noted':
       return;
     default:
       unreachable(e);

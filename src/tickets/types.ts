@@ -56,6 +56,10 @@ export const EVENT_TYPES = [
   'explained',
   'unlinked',
   'referred',
+  /** A reporter chased the ticket (还没人来): `to` nudged, `escalateTo` (backup, leads) on a second chase. */
+  'chased',
+  /** A reporter's note (a complaint), kept on the ticket and told to the assignee. */
+  'noted',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -185,8 +189,18 @@ export type TicketEventPayload =
   | { type: 'breached'; target: TargetName; dueAt: Date; breachedAt: Date }
   /** An engineer's explanation of a missed deadline (超时说明); `target` null = every breached target, listed in `targets`. */
   | { type: 'explained'; target: TargetName | null; targets: TargetName[]; text: string }
-  /** `withdrawn`: the reporter's 撤销 (counted apart from a lead's cancellation). */
-  | { type: 'cancelled'; reason: string; withdrawn?: boolean }
+  /**
+   * `withdrawn`: the reporter's 撤销 (counted apart from a lead's cancellation); `recovered`: withdrawn because the
+   * reporter said the fault went away by itself (现在又好了 不用来了).
+   */
+  | { type: 'cancelled'; reason: string; withdrawn?: boolean; recovered?: boolean }
+  /**
+   * A reporter chased the ticket (还没人来): `to` nudged (the assignee, or the on-duty engineer while unclaimed);
+   * `escalateTo` (backup, leads) on a second chase within the interval; `waitedMinutes` since it opened.
+   */
+  | { type: 'chased'; to: string[]; escalateTo: string[]; waitedMinutes: number; text: string }
+  /** A reporter's note on the ticket (a complaint), told to the assignee; never a form field. */
+  | { type: 'noted'; text: string }
   /** `auto`: by the auto-close job after `afterHours`; `incident`: an incident closed when its reports were resolved. */
   | { type: 'closed'; auto: boolean; afterHours?: number; incident?: boolean };
 

@@ -60,12 +60,17 @@ describe('reporting a fault in the group', () => {
     expect((await h.tickets()).total).toBe(before);
   });
 
-  it('a new report while a question is pending starts that report instead of being swallowed', async () => {
+  it('a new report while a question is pending is handled, and the pending report is kept and asked again', async () => {
     await h.say('nurse_e', '系统报错，保存不了');
     const reply = await h.say('nurse_e', 'PACS影像全院调阅不了，放射科');
-    expect(reply).toContain('上一条没说完的报修已作废');
+    expect(reply).not.toContain('作废');
     // 全院 is an outage signal: the report is recorded and declares an incident at 一级.
     expect(reply).toMatch(/已登记，这是 PACS 全院故障（#\d+），已通知 \S+ 工程师，恢复后会通知您。/);
+    // The first report still waits for its system, and the next answer completes it.
+    expect(reply).toMatch(/上一条报修还没说完）\n请问是哪个系统？/);
+    expect(await h.say('nurse_e', '1')).toContain('哪个科室');
+    const done = await h.say('nurse_e', '门诊收费处');
+    expect(done).toMatch(/已登记 #\d+（HIS·系统报错，保存不了/);
   });
 
   it('level 1 never waits: the ticket opens first, missing details are asked afterwards and patched in', async () => {
@@ -115,13 +120,13 @@ describe('several faults and status questions (issue #15)', () => {
     expect(second).toMatchObject({ system: 'queue', level: 2, reporter: { userid: 'nurse_m', department: '检验科' } });
   });
 
-  it('answers "修好了吗" with the asker\'s tickets and opens nothing', async () => {
+  it('answers "修好了吗" with how the asker\'s ticket stands and opens nothing', async () => {
     const opened = await h.say('nurse_n', 'PACS看不了片子，放射科');
     const no = noIn(opened);
     const before = (await h.tickets()).total;
     const reply = await h.say('nurse_n', '上次报的那个修好了吗');
-    expect(reply).toContain('您的未结工单');
     expect(reply).toContain(`#${no}`);
+    expect(reply).not.toContain('需要报修请 @我');
     expect((await h.tickets()).total).toBe(before);
     expect(await h.say('nurse_n', `${no}号单子什么时候能修好`)).toContain(`#${no}`);
   });

@@ -35,8 +35,8 @@ function configError(dir: string): ConfigError {
 }
 
 describe('flow files', () => {
-  it('the shipped flows load: report, resolve, confirm and the monthly inspection checklist', () => {
-    expect(flows.ids().sort()).toEqual(['confirm', 'inspection-monthly', 'report', 'resolve']);
+  it('the shipped flows load: report, resolve, confirm, recovered and the monthly inspection checklist', () => {
+    expect(flows.ids().sort()).toEqual(['confirm', 'inspection-monthly', 'recovered', 'report', 'resolve']);
     const checklist = flows.checklist('inspection-monthly');
     expect(checklist.items.map((i) => i.id)).toContain('disk-space');
     expect(checklist.items).toHaveLength(12);

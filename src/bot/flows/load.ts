@@ -9,7 +9,7 @@ import type { ChecklistFlow, Flow, Flows, FormFlow, SlotDef } from './types.js';
 const FOREIGN = new Set(['triage']);
 
 /** The conversations every deployment needs; a flows/ directory without them is a configuration error. */
-export const REQUIRED_FLOWS = ['report', 'resolve', 'confirm'] as const;
+export const REQUIRED_FLOWS = ['report', 'resolve', 'confirm', 'recovered'] as const;
 
 const KINDS = ['form', 'checklist'];
 

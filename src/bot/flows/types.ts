@@ -26,6 +26,13 @@ export interface SlotDef {
   options?: ChoiceOption[] | 'systems';
   /** Regular expressions that pick the value out of any message (first capture group, else the whole match). */
   extract?: string[];
+  /** Strict slots: whole answers that fit as written besides `extract` ("3楼护士站", "老年病科"). */
+  accept?: string[];
+  /**
+   * Only an answer that `extract` or `accept` recognises fits (a contact is a phone or an extension, a place is a
+   * place); anything else is not taken as the answer but handled as a new message (issue #17).
+   */
+  strict?: boolean;
   minLength?: number;
   maxLength?: number;
   /** Answers that leave an optional slot empty ("跳过", "没有"). */
@@ -34,6 +41,8 @@ export interface SlotDef {
   fallback?: string;
   /** A text slot that takes what is left of an answer after another slot consumed its part ("未解决 还是打不开"). */
   takeRest?: boolean;
+  /** A choice slot whose prompt names its options itself ("回复 1 关闭，2 仍需处理"): they are not listed after it. */
+  optionsInPrompt?: boolean;
   /** The slot only exists when another slot has this value. */
   when?: SlotCondition;
 }

@@ -17,3 +17,25 @@ export function repeatedReportReply(no: number, minutesAgo: number): string {
   const when = minutesAgo < 1 ? '刚才' : ` ${minutesAgo} 分钟前`;
   return `您${when}已报过同样的问题，已记录在 #${no}，无需重复发送。`;
 }
+
+/**
+ * A pending question brought back after another dialog ended or after a message that did not answer it:
+ * "（继续「月度巡检」）\n（1/12）…", or for a report form "（#12 还差一项）\n请问是哪个科室/地点？".
+ */
+export function resumeNote(title: string | null, no: number | null, question: string): string {
+  const head = title ? `（继续「${title}」）` : no ? `（#${no} 还差一项）` : '（上一条报修还没说完）';
+  return `${head}\n${question}`;
+}
+
+/** 巡检 with nothing open. */
+export const noOpenInspection = (): string => '您目前没有进行中的巡检。';
+
+/** 巡检 in the app chat: the inspection and its current question, which the next answer goes to. */
+export function inspectionResumed(name: string, period: string, question: string): string {
+  return `${name}（${period}）\n${question}`;
+}
+
+/** 巡检 from a group (or a checklist sent again): where to answer. */
+export function inspectionResumedElsewhere(name: string, period: string): string {
+  return `${name}（${period}）的检查清单已在应用消息中继续，请在那里逐项回复。`;
+}

@@ -6,6 +6,7 @@
  */
 import type { BotConfig } from '../../config/bots.js';
 import type { EventType, TicketDoc, TicketEventOf, TicketEventRecord } from '../../tickets/types.js';
+import { whoIsOnDuty } from '../../roster/roster.js';
 import { maskIdentifiers } from './mask.js';
 import { nameOf, personName, staffPhones, whoWithPhone } from './people.js';
 import { ticketName } from './ticket.js';
@@ -75,11 +76,49 @@ const COMPOSE: { [K in EventType]?: Compose<K> } = {
     return out;
   },
   level_changed: (b, t, e) => [[assignee(t), `${ticketName(b, t)} 级别改为${levelWords(e.to)}，解决时限 ${at(t.sla.resolve.dueAt)}`]],
+  // A chase: the assignee (or the on-duty engineer while unclaimed) is nudged; a second chase within the interval
+  // also reaches the backup and the leads, with what they can do (leads cannot claim).
+  chased: (b, t, e) => {
+    const out: Array<[string[], string]> = [[e.to, chaseNudge(b, t, e.waitedMinutes)]];
+    if (e.escalateTo.length) out.push([e.escalateTo, chaseEscalation(b, t, e.waitedMinutes)]);
+    return out;
+  },
+  noted: (b, t, e) => [[assignee(t), `${ticketName(b, t)} 报修人留言：${short(e.text, 200)}`]],
   cancelled: (b, t, e) =>
-    e.withdrawn
-      ? [[[...reporters(t), ...assignee(t)], `${ticketName(b, t)} 报修人已撤销${e.reason ? `：${short(e.reason, 100)}` : ''}，无需再处理`]]
-      : [[[...reporters(t), ...assignee(t)], `${ticketName(b, t)} 已取消：${short(e.reason, 100)}`]],
+    e.recovered
+      ? // Unclaimed: the on-duty engineer who got the claim card must not come.
+        [
+          [
+            [...reporters(t), ...(t.assignee ? assignee(t) : [firstResponder(b, t)])],
+            `${ticketName(b, t)} 报修人告知已恢复，已关闭，无需再处理`,
+          ],
+        ]
+      : e.withdrawn
+        ? [
+            [
+              [...reporters(t), ...assignee(t)],
+              `${ticketName(b, t)} 报修人已撤销${e.reason ? `：${short(e.reason, 100)}` : ''}，无需再处理`,
+            ],
+          ]
+        : [[[...reporters(t), ...assignee(t)], `${ticketName(b, t)} 已取消：${short(e.reason, 100)}`]],
 };
+
+/** Who got the new ticket's claim card: the on-duty engineer of its system when it opened. */
+function firstResponder(bot: BotConfig, t: TicketDoc): string {
+  return whoIsOnDuty(bot, t.system, t.createdAt).primary;
+}
+
+/** "报修人在催 #5 HIS 3床医嘱…，已等 52 分钟" (to the assignee, or the on-duty engineer with 接单). */
+function chaseNudge(bot: BotConfig, t: TicketDoc, waited: number): string {
+  const todo = t.assignee ? '请尽快处理并回复「进展' : '还没有人接单，请尽快「接单';
+  return `报修人在催 ${ticketName(bot, t)}，已等 ${waited} 分钟。${todo} ${t.no}」`;
+}
+
+/** To the backup and the leads on a second chase: who has it, and what they can do. */
+function chaseEscalation(bot: BotConfig, t: TicketDoc, waited: number): string {
+  const who = t.assignee ? `处理人 ${t.assignee.name}` : '仍无人接单';
+  return `报修人再次催办 ${ticketName(bot, t)}，已等 ${waited} 分钟，${who}。可回复「进度 ${t.no}」查看，「转派 ${t.no} @工程师」改派。`;
+}
 
 /**
  * The notices an event causes for people other than its actor (reporter, subscribers, assignee): one entry per

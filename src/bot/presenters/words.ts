@@ -52,6 +52,8 @@ export const EVENT_WORDS: Record<EventType, string> = {
   explained: '超时说明',
   unlinked: '拆分',
   referred: '转信息科',
+  chased: '催办',
+  noted: '报修人留言',
 };
 
 export const TARGET_WORDS: Record<TargetName, string> = { response: '响应', onsite: '到场', resolve: '解决' };

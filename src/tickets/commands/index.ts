@@ -3,6 +3,7 @@ export { type ArriveOnsiteInput, arriveOnsite } from './arrive-onsite.js';
 export { type AutoCloseTicketInput, autoCloseTicket } from './auto-close-ticket.js';
 export { type CancelTicketInput, cancelTicket } from './cancel-ticket.js';
 export { type ChangeLevelInput, changeLevel } from './change-level.js';
+export { type ChaseTicketInput, chaseTicket } from './chase-ticket.js';
 export { type ClaimTicketInput, claimTicket } from './claim-ticket.js';
 export { type ConfirmTicketInput, confirmTicket } from './confirm-ticket.js';
 export { type CreateTicketInput, createTicket } from './create-ticket.js';
@@ -22,6 +23,7 @@ export {
   splitReport,
 } from './incident.js';
 export { type MergeIntoTicketInput, mergeIntoTicket } from './merge-into-ticket.js';
+export { type NoteTicketInput, noteTicket } from './note-ticket.js';
 export { type PauseTicketInput, pauseTicket } from './pause-ticket.js';
 export { type RecordBreachInput, recordBreach } from './record-breach.js';
 export { type RecordEscalationInput, recordEscalation } from './record-escalation.js';

@@ -7,6 +7,8 @@ export interface WithdrawTicketInput {
   actor: Actor;
   /** Optional: "不用了", "已自己解决". */
   reason: string;
+  /** The reporter says the fault went away by itself (现在又好了 不用来了): recorded as `recovered: true`. */
+  recovered?: boolean;
 }
 
 /**
@@ -28,7 +30,14 @@ export function withdrawTicket(ctx: TicketContext, input: WithdrawTicketInput): 
       if (denied) return denied;
       return {
         set: { status: 'cancelled', closedAt: at, pause: null },
-        events: [{ type: 'cancelled', reason: clip(input.reason || '报修人撤销', 500), withdrawn: true }],
+        events: [
+          {
+            type: 'cancelled',
+            reason: clip(input.reason || '报修人撤销', 500),
+            withdrawn: true,
+            ...(input.recovered ? { recovered: true } : {}),
+          },
+        ],
       };
     },
   });

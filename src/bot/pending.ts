@@ -1,0 +1,42 @@
+/**
+ * What a pending conversation says about itself: the question it is waiting on (to resume it after another
+ * dialog ended, or to ask it again after a message that did not answer it) and its end text (cancelled, expired).
+ */
+import { itemText } from './checklist.js';
+import type { EngineCtx } from './context.js';
+import type { ConversationDoc } from './conversations.js';
+import { dialogEndText } from './dialogs.js';
+import { promptFor, slotOf } from './forms.js';
+import { fill, resumeNote } from './presenters/chat.js';
+import { reportEndText } from './report.js';
+import type { BotConfig } from '../config/bots.js';
+
+/** The question `conv` waits on now, as it was asked ("" when it waits on nothing). */
+export function questionOf(ctx: EngineCtx, bot: BotConfig, conv: ConversationDoc): string {
+  const flow = ctx.flows.get(conv.flow);
+  if (!flow) return '';
+  if (flow.kind === 'checklist') {
+    const answers = (conv.context.answers as unknown[] | undefined) ?? [];
+    if (conv.context.awaitingNote) return '请简单说明异常情况：';
+    return answers.length < flow.items.length ? itemText(flow, answers.length) : '';
+  }
+  if (!conv.form.pending) return '';
+  return fill(promptFor(slotOf(flow, conv.form.pending), bot, false), { no: conv.context.no ?? null });
+}
+
+/** "继续「月度巡检」：（1/12）…": a pending conversation brought back after another one ended. */
+export function resumeText(ctx: EngineCtx, bot: BotConfig, conv: ConversationDoc): string {
+  const flow = ctx.flows.get(conv.flow);
+  const question = questionOf(ctx, bot, conv);
+  if (!flow || !question) return '';
+  return resumeNote(flow.id === 'report' ? null : flow.title, conv.context.no ?? null, question);
+}
+
+/** What a conversation says when it ends unanswered (取消, or the idle time ran out). */
+export async function endText(ctx: EngineCtx, conv: ConversationDoc, kind: 'cancelled' | 'expired'): Promise<string> {
+  const flow = ctx.flows.get(conv.flow);
+  if (!flow) return '';
+  if (flow.kind === 'checklist') return fill(flow.texts[kind], { title: flow.title });
+  if (conv.flow === 'report') return reportEndText(flow, conv, kind);
+  return dialogEndText(flow, conv, kind);
+}

@@ -1,0 +1,27 @@
+import { applyChange } from '../apply.js';
+import { clip, requireReporter } from '../guards.js';
+import { ACTIVE, type Actor, type CommandResult, type TicketContext } from '../types.js';
+
+export interface NoteTicketInput {
+  no: number;
+  actor: Actor;
+  /** The reporter's words ("你们怎么回事 病人等着用血 到现在还没人管！！"), at most 500 characters kept. */
+  text: string;
+}
+
+/**
+ * A reporter's note on their unfinished ticket (a complaint, a remark that is no new detail): a `noted` event,
+ * shown on the ticket and told to the assignee; never put into a form field such as the contact (issue #17).
+ */
+export function noteTicket(ctx: TicketContext, input: NoteTicketInput): Promise<CommandResult> {
+  return applyChange(ctx, {
+    no: input.no,
+    from: ACTIVE,
+    actor: input.actor.userid,
+    build(t) {
+      const denied = requireReporter(ctx.bot, t, input.actor.userid, '留言');
+      if (denied) return denied;
+      return { events: [{ type: 'noted', text: clip(input.text, 500) }] };
+    },
+  });
+}
