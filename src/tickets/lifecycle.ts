@@ -28,8 +28,11 @@ export const LIFECYCLE = {
   autoClose: ['resolved'],
   /** A lead's cancellation. */
   cancel: ACTIVE,
-  /** The reporter's 撤销. */
+  /** The reporter's 撤销 (also "现在又好了 不用来了" → 1). */
   withdraw: ACTIVE,
+  /** A reporter's chase (还没人来) and note (a complaint): while the ticket is unfinished. */
+  chase: ACTIVE,
+  note: ACTIVE,
   changeLevel: ACTIVE,
   /** Details added after opening (the reporter's supplement, 改系统). */
   supplement: ACTIVE,

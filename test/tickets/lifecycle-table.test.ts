@@ -4,9 +4,11 @@ import {
   arriveOnsite,
   cancelTicket,
   changeLevel,
+  chaseTicket,
   claimTicket,
   confirmTicket,
   dispatchOnsite,
+  noteTicket,
   pauseTicket,
   rejectResolution,
   resolveTicket,
@@ -69,6 +71,12 @@ const TRY: Array<[TicketCommand, (c: TicketContext, no: number) => Promise<Comma
   ['cancel', (c, no) => cancelTicket(c, { no, actor: LEAD, reason: '误报' })],
   ['withdraw', (c, no) => withdrawTicket(c, { no, actor: { userid: nurse.userid }, reason: '自己好了' })],
   ['changeLevel', (c, no) => changeLevel(c, { no, actor: LEAD, level: 1, reason: '影响扩大' })],
+  [
+    'chase',
+    (c, no) =>
+      chaseTicket(c, { no, actor: { userid: nurse.userid }, to: [ENGINEER.userid], escalateTo: [], waitedMinutes: 40, text: '还没人来' }),
+  ],
+  ['note', (c, no) => noteTicket(c, { no, actor: { userid: nurse.userid }, text: '病人等着用血' })],
 ];
 
 describe('one lifecycle table', () => {

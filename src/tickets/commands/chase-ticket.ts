@@ -1,6 +1,6 @@
 import { applyChange } from '../apply.js';
 import { clip, requireReporter, requireStatus } from '../guards.js';
-import { ACTIVE, type Actor, type CommandResult, type TicketContext } from '../types.js';
+import type { Actor, CommandResult, TicketContext } from '../types.js';
 
 export interface ChaseTicketInput {
   no: number;
@@ -24,12 +24,12 @@ export interface ChaseTicketInput {
 export function chaseTicket(ctx: TicketContext, input: ChaseTicketInput): Promise<CommandResult> {
   return applyChange(ctx, {
     no: input.no,
-    from: ACTIVE,
+    command: 'chase',
     actor: input.actor.userid,
     build(t) {
       // The reporters of an incident's linked reports chase the incident itself.
       const ofIncident = t.incident?.reports.some((r) => r.userid === input.actor.userid) ?? false;
-      const denied = (ofIncident ? null : requireReporter(ctx.bot, t, input.actor.userid, '催办')) ?? requireStatus(t, ACTIVE, '催办');
+      const denied = (ofIncident ? null : requireReporter(ctx.bot, t, input.actor.userid, '催办')) ?? requireStatus(t, 'chase', '催办');
       if (denied) return denied;
       return {
         events: [

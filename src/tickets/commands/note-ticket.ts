@@ -1,6 +1,6 @@
 import { applyChange } from '../apply.js';
 import { clip, requireReporter } from '../guards.js';
-import { ACTIVE, type Actor, type CommandResult, type TicketContext } from '../types.js';
+import type { Actor, CommandResult, TicketContext } from '../types.js';
 
 export interface NoteTicketInput {
   no: number;
@@ -16,7 +16,7 @@ export interface NoteTicketInput {
 export function noteTicket(ctx: TicketContext, input: NoteTicketInput): Promise<CommandResult> {
   return applyChange(ctx, {
     no: input.no,
-    from: ACTIVE,
+    command: 'note',
     actor: input.actor.userid,
     build(t) {
       const denied = requireReporter(ctx.bot, t, input.actor.userid, '留言');
