@@ -1,7 +1,11 @@
 import mongoose, { Schema, type Types } from 'mongoose';
 import type { Clock } from '../clock.js';
+import { isDatabaseAway, whileDatabaseAway } from '../db/while-down.js';
 import { log } from '../log.js';
 import type { InboundMessage } from './types.js';
+
+/** Entries the sweep hands to the queues at a time (beyond those already queued here). */
+const SWEEP_BATCH = 200;
 
 export type InboxStatus = 'pending' | 'processing' | 'done' | 'failed' | 'ignored';
 
@@ -22,6 +26,8 @@ export interface InboxDoc {
   reqId?: string;
   /** The one passive answer (response_url, or the req_id's respond frame) has been taken. */
   responseUrlUsed?: boolean;
+  /** The idempotency key of the reply that took it (that reply may take it again; see OutboxMessenger). */
+  responseUrlKey?: string;
   imageUrl?: string;
   receivedAt: Date;
   status: InboxStatus;
@@ -49,6 +55,7 @@ const inboxSchema = new Schema<InboxDoc>(
     responseUrl: String,
     reqId: String,
     responseUrlUsed: { type: Boolean, default: false },
+    responseUrlKey: String,
     imageUrl: String,
     receivedAt: { type: Date, required: true },
     status: { type: String, required: true },
@@ -116,7 +123,8 @@ export type NewEntry = Omit<
  */
 export class Inbox {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  /** The sweep's scan in progress (one at a time). */
+  private running: Promise<Promise<void>[]> | undefined;
   private inflight = new Set<Promise<void>>();
   private stopped = true;
   private readonly pollMs: number;
@@ -203,17 +211,23 @@ export class Inbox {
   /**
    * Processes a stored entry in the background (the HTTP answer does not wait for it): after the sender's
    * earlier messages (the second of two identical reports sees the first one's ticket), at most
-   * `concurrency` at a time.
+   * `concurrency` at a time. `takeover`: an entry the sweep found (left pending by a crash, failed and due,
+   * or claimed by a process whose lease ran out), claimed only while it is still in that state.
    */
-  process(entry: Types.ObjectId | string | Pick<InboxDoc, '_id' | 'bot' | 'from'>): void {
-    if (this.stopped) return;
+  process(
+    entry: Types.ObjectId | string | Pick<InboxDoc, '_id' | 'bot' | 'from'>,
+    opts: { takeover?: boolean } = {},
+  ): Promise<void> | undefined {
+    if (this.stopped) return undefined;
     const id = typeof entry === 'object' && '_id' in entry ? String(entry._id) : String(entry);
     const key = typeof entry === 'object' && 'from' in entry ? `${entry.bot}:${entry.from.userid}` : id;
+    if (this.queued.has(id)) return undefined;
     this.queued.add(id);
     const run = async () => {
       await this.slot();
       try {
-        if (!this.stopped) await this.claimAndRun({ _id: id, status: 'pending' });
+        if (!this.stopped)
+          await this.claimAndRun({ _id: id, ...(opts.takeover ? this.dueFilter(0) : { status: 'pending' }) }, opts.takeover);
       } finally {
         this.release();
         this.queued.delete(id);
@@ -228,6 +242,7 @@ export class Inbox {
       if (this.chains.get(key) === p) this.chains.delete(key);
     });
     this.inflight.add(p);
+    return p;
   }
 
   /**
@@ -258,23 +273,37 @@ export class Inbox {
     }
   }
 
+  /** Marks an entry handled; waits out a database restart (the work is done: running it again is what we avoid). */
   async markDone(id: Types.ObjectId): Promise<void> {
-    await InboxModel.updateOne({ _id: id }, { $set: { status: 'done', processedAt: this.clock.now(), leaseUntil: null } });
+    await whileDatabaseAway(
+      () => InboxModel.updateOne({ _id: id }, { $set: { status: 'done', processedAt: this.clock.now(), leaseUntil: null } }),
+      { what: 'inbox done mark' },
+    );
   }
 
-  async markFailed(id: Types.ObjectId, attempts: number, error: string): Promise<void> {
-    const final = attempts >= this.maxAttempts;
-    await InboxModel.updateOne(
-      { _id: id },
-      {
-        $set: {
-          status: 'failed',
-          attempts,
-          lastError: error.slice(0, 500),
-          leaseUntil: null,
-          nextAttemptAt: final ? null : new Date(this.clock.now().getTime() + this.backoff(attempts)),
-        },
-      },
+  /**
+   * Marks an entry failed, to be retried with backoff (5 s doubling) until `maxAttempts`. `databaseAway`: it
+   * failed because the database was unreachable, not because of the message: retried in 2 s and not counted
+   * (callers pass the attempts before this one), so a database restart never uses up a message's attempts.
+   */
+  async markFailed(id: Types.ObjectId, attempts: number, error: string, databaseAway = false): Promise<void> {
+    const final = !databaseAway && attempts >= this.maxAttempts;
+    const delay = databaseAway ? 2000 : this.backoff(attempts);
+    await whileDatabaseAway(
+      () =>
+        InboxModel.updateOne(
+          { _id: id },
+          {
+            $set: {
+              status: 'failed',
+              attempts,
+              lastError: error.slice(0, 500),
+              leaseUntil: null,
+              nextAttemptAt: final ? null : new Date(this.clock.now().getTime() + delay),
+            },
+          },
+        ),
+      { what: 'inbox failed mark' },
     );
     log[final ? 'error' : 'warn']({ inboxId: String(id), attempts, final }, 'inbound message processing failed');
   }
@@ -283,14 +312,20 @@ export class Inbox {
     return Math.min(2 ** (attempts - 1) * 5000, 30 * 60_000);
   }
 
-  private async claimAndRun(filter: Record<string, unknown>): Promise<boolean> {
+  private async claimAndRun(filter: Record<string, unknown>, takeover = false): Promise<boolean> {
     const now = this.clock.now();
-    const doc = await InboxModel.findOneAndUpdate(
+    const leaseUntil = new Date(now.getTime() + this.leaseMs);
+    const before = await InboxModel.findOneAndUpdate(
       filter,
-      { $set: { status: 'processing', leaseUntil: new Date(now.getTime() + this.leaseMs) }, $inc: { attempts: 1 } },
-      { returnDocument: 'after', sort: { receivedAt: 1 } },
+      { $set: { status: 'processing', leaseUntil }, $inc: { attempts: 1 } },
+      { returnDocument: 'before', sort: { receivedAt: 1 } },
     ).lean<InboxDoc>();
-    if (!doc) return false;
+    if (!before) return false;
+    const doc: InboxDoc = { ...before, status: 'processing', leaseUntil, attempts: before.attempts + 1 };
+    if (takeover && before.status !== 'failed') {
+      // Left behind by a process that died: its claim ran out (`processing`) or it never began (`pending`).
+      log.warn({ inboxId: String(doc._id), was: before.status, receivedAt: doc.receivedAt }, 'inbox entry taken over');
+    }
     const renew = setInterval(() => {
       const until = new Date(this.clock.now().getTime() + this.leaseMs);
       InboxModel.updateOne({ _id: doc._id, status: 'processing', attempts: doc.attempts }, { $set: { leaseUntil: until } }).catch(
@@ -302,7 +337,8 @@ export class Inbox {
       await this.handle(toMessage(doc));
       await this.markDone(doc._id);
     } catch (e) {
-      await this.markFailed(doc._id, doc.attempts, (e as Error).message ?? 'error');
+      const away = isDatabaseAway(e);
+      await this.markFailed(doc._id, away ? doc.attempts - 1 : doc.attempts, (e as Error).message ?? 'error', away);
     } finally {
       clearInterval(renew);
     }
@@ -313,38 +349,60 @@ export class Inbox {
     this.stopped = false;
     const tick = () => {
       if (this.stopped) return;
-      this.sweep();
+      void this.sweep();
       this.timer = setTimeout(tick, this.pollMs);
       this.timer.unref();
     };
     tick();
   }
 
-  /** Picks up entries nobody finished: failed ones due for retry, pending ones whose kick was lost, dead claims. */
+  /**
+   * What the sweep takes over: pending entries whose kick was lost (a crash between storing and processing;
+   * `pendingAgeMs` old, so a callback just stored by another instance is left to it), failed ones due for a
+   * retry, and claims whose lease ran out (their process died).
+   */
+  private dueFilter(pendingAgeMs: number): Record<string, unknown> {
+    const now = this.clock.now();
+    return {
+      $or: [
+        { status: 'pending', nextAttemptAt: { $lte: new Date(now.getTime() - pendingAgeMs) } },
+        { status: 'failed', nextAttemptAt: { $ne: null, $lte: now } },
+        { status: 'processing', leaseUntil: { $lt: now } },
+      ],
+    };
+  }
+
+  /**
+   * Picks up entries nobody finished (see dueFilter) and hands them to the same queues as fresh callbacks:
+   * in each sender's order and `concurrency` at a time (after a crash the backlog is worked off in parallel,
+   * not one message per sweep). Entries already queued in this process are skipped.
+   */
   sweep(): Promise<void> {
-    if (this.running) return this.running;
-    this.running = (async () => {
-      try {
-        for (;;) {
-          if (this.stopped) return;
-          const now = this.clock.now();
-          const due = {
-            $or: [
-              // Pending ones whose kick was lost (a crash); while this process still has a queue, those are in it.
-              ...(this.queued.size ? [] : [{ status: 'pending', nextAttemptAt: { $lte: new Date(now.getTime() - 2000) } }]),
-              { status: 'failed', nextAttemptAt: { $ne: null, $lte: now } },
-              { status: 'processing', leaseUntil: { $lt: now } },
-            ],
-          };
-          if (!(await this.claimAndRun(due))) return;
-        }
-      } catch (e) {
-        log.error({ err: (e as Error).message }, 'inbox sweep failed');
-      } finally {
-        this.running = undefined;
+    this.running ??= this.scan().finally(() => {
+      this.running = undefined;
+    });
+    return this.running.then(async (started) => {
+      await Promise.allSettled(started);
+    });
+  }
+
+  /** One look for due entries; resolves with their processing (handed to the queues, not awaited here). */
+  private async scan(): Promise<Promise<void>[]> {
+    const started: Promise<void>[] = [];
+    try {
+      if (this.stopped) return started;
+      const due = await InboxModel.find(this.dueFilter(2000), { _id: 1, bot: 1, from: 1 })
+        .sort({ receivedAt: 1 })
+        .limit(SWEEP_BATCH + this.queued.size)
+        .lean<Pick<InboxDoc, '_id' | 'bot' | 'from'>[]>();
+      for (const d of due) {
+        const p = this.queued.has(String(d._id)) ? undefined : this.process(d, { takeover: true });
+        if (p) started.push(p);
       }
-    })();
-    return this.running;
+    } catch (e) {
+      log.error({ err: (e as Error).message }, 'inbox sweep failed');
+    }
+    return started;
   }
 
   async stop(): Promise<void> {

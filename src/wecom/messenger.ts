@@ -1,5 +1,6 @@
 import type { BotConfig } from '../config/bots.js';
 import type { Clock } from '../clock.js';
+import { whileDatabaseAway } from '../db/while-down.js';
 import { InboxModel } from './inbox.js';
 import type { Outbox, OutboxItem } from './outbox.js';
 import { LIMITS, splitUtf8 } from './split.js';
@@ -31,7 +32,7 @@ export class OutboxMessenger implements Messenger {
   async reply(msg: InboundMessage, content: OutboundContent, opts: SendOptions = {}): Promise<string[]> {
     const bot = this.bot(msg.bot);
     if (msg.channel === 'aibot' && msg.reqId) return this.replyOnSocket(bot, msg, content, opts);
-    if (msg.channel === 'aibot' && msg.responseUrl && (await this.takeResponseUrl(msg, RESPONSE_URL_TTL_MS))) {
+    if (msg.channel === 'aibot' && msg.responseUrl && (await this.takeResponseUrl(msg, RESPONSE_URL_TTL_MS, opts.idempotencyKey))) {
       const item = responseUrlItem(msg, content);
       if (item) {
         item.fallback = this.fallbackItems(bot, msg, content)[0];
@@ -49,7 +50,7 @@ export class OutboxMessenger implements Messenger {
   private async replyOnSocket(bot: BotConfig, msg: InboundMessage, content: OutboundContent, opts: SendOptions): Promise<string[]> {
     const proactive = socketSendItems(msg, content);
     const welcome = msg.type === 'event' && msg.event?.name === 'enter_chat';
-    if (await this.takeResponseUrl(msg, welcome ? SOCKET_EVENT_TTL_MS : SOCKET_REPLY_TTL_MS)) {
+    if (await this.takeResponseUrl(msg, welcome ? SOCKET_EVENT_TTL_MS : SOCKET_REPLY_TTL_MS, opts.idempotencyKey)) {
       const item = socketReplyItem(msg, content, welcome);
       if (item) {
         if (proactive.length === 1) item.fallback = proactive[0];
@@ -70,11 +71,23 @@ export class OutboxMessenger implements Messenger {
     return this.outbox.enqueue(bot.id, [{ kind: 'aibot_ws', payload }], opts.idempotencyKey);
   }
 
-  /** The one passive answer (response_url, or a req_id's respond frame) is taken atomically by the first reply. */
-  private async takeResponseUrl(msg: InboundMessage, ttlMs: number): Promise<boolean> {
+  /**
+   * The one passive answer (response_url, or a req_id's respond frame) is taken atomically by the first reply.
+   * A reply with an idempotency key takes it again when the message is processed again (a crash or a database
+   * restart between taking it and storing the reply): the outbox stores that reply once, so the URL is still
+   * used once, and the reporter is not answered by a group post queued behind the group's rate limit instead.
+   */
+  private async takeResponseUrl(msg: InboundMessage, ttlMs: number, key?: string): Promise<boolean> {
     if (this.clock.now().getTime() - msg.receivedAt.getTime() > ttlMs) return false;
-    const res = await InboxModel.updateOne({ _id: msg.id, responseUrlUsed: { $ne: true } }, { $set: { responseUrlUsed: true } });
-    return res.modifiedCount === 1;
+    const free = { responseUrlUsed: { $ne: true } };
+    const res = await whileDatabaseAway(
+      () =>
+        InboxModel.updateOne(key ? { _id: msg.id, $or: [free, { responseUrlKey: key }] } : { _id: msg.id, ...free }, {
+          $set: { responseUrlUsed: true, ...(key ? { responseUrlKey: key } : {}) },
+        }),
+      { what: 'response_url take' },
+    );
+    return res.matchedCount === 1;
   }
 
   private fallbackItems(bot: BotConfig, msg: InboundMessage, content: OutboundContent): OutboxItem[] {

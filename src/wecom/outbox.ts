@@ -1,6 +1,7 @@
 import mongoose, { Schema, type Types } from 'mongoose';
 import type { BotConfig } from '../config/bots.js';
 import type { Clock } from '../clock.js';
+import { whileDatabaseAway } from '../db/while-down.js';
 import { log } from '../log.js';
 import { type WecomClient, WecomApiError } from './client.js';
 import type { RateLimiter, RateRule } from './rate-limit.js';
@@ -116,9 +117,6 @@ export const RATE_RULES: Record<string, RateRule> = {
   app: { limit: 27, windowMs: 60_000 },
 };
 
-/** Tries to store a keyed message while the database is away: 0.5 + 1 + 2 + 4 + 8 s of waiting in all. */
-const ENQUEUE_ATTEMPTS = 6;
-
 /** response_url answer when it was used before (single use). */
 const RESPONSE_URL_USED = 60140;
 
@@ -182,23 +180,24 @@ export class Outbox {
       ...(idempotencyKey ? { idempotencyKey: part === 0 ? idempotencyKey : `${idempotencyKey}#${part}`, group: idempotencyKey } : {}),
     }));
     // One insert for all parts: a retry after an error finds part 0 by its key and returns what is stored.
-    for (let attempt = 1; ; attempt++) {
+    const insert = async (): Promise<string[]> => {
       try {
         const stored = await OutboxModel.insertMany(docs, { ordered: true });
-        this.kick();
         return stored.map((d) => String(d._id));
       } catch (e) {
         if (idempotencyKey && (e as { code?: number }).code === 11000) {
           const existing = await OutboxModel.find({ group: idempotencyKey }, { _id: 1 }).sort({ part: 1 }).lean();
           return existing.map((d) => String(d._id));
         }
-        // The database restarting (its child died) is over in seconds: a keyed message waits for it rather
-        // than being lost after the work it reports on was done. Without a key a retry could store it twice.
-        if (!idempotencyKey || attempt >= ENQUEUE_ATTEMPTS) throw e;
-        log.warn({ bot, attempt, err: (e as Error).message }, 'outbox enqueue failed, retrying');
-        await new Promise((r) => setTimeout(r, 500 * 2 ** (attempt - 1)));
+        throw e;
       }
-    }
+    };
+    // The database restarting (its child died) is over in seconds: a keyed message waits for it rather than
+    // being lost after the work it reports on was done (a reporter would never hear "已登记"). Without a key a
+    // retry could store it twice.
+    const ids = idempotencyKey ? await whileDatabaseAway(insert, { what: 'outbox enqueue' }) : await insert();
+    this.kick();
+    return ids;
   }
 
   start(): void {
@@ -337,32 +336,42 @@ export class Outbox {
     }
     try {
       await this.call(bot, doc);
+    } catch (e) {
+      return this.afterFailedSend(doc, e);
+    }
+    // WeCom has it: the mark must not be lost to a database restart, or the message would go out again
+    // after the lease (a group post has no duplicate check).
+    await whileDatabaseAway(
+      () =>
+        OutboxModel.updateOne(
+          { _id: doc._id, status: 'sending' },
+          { $set: { status: 'sent', sentAt: this.clock.now(), leaseUntil: null, lastError: null }, $inc: { attempts: 1 } },
+        ),
+      { what: 'outbox sent mark' },
+    );
+    log.info({ outboxId: String(doc._id), bot: doc.bot, kind: doc.kind, part: doc.part }, 'wecom message sent');
+  }
+
+  private async afterFailedSend(doc: OutboxDoc, e: unknown): Promise<void> {
+    const err = e instanceof WecomApiError ? e : new WecomApiError(undefined, (e as Error).message);
+    const attempts = doc.attempts + 1;
+    if (doc.kind === 'response_url' && doc.uncertain && err.errcode === RESPONSE_URL_USED) {
+      // Only this item ever held the URL: "already used" means the attempt whose sent mark was lost in a
+      // crash went through. Falling back to a group post now would tell the reporter twice.
       await OutboxModel.updateOne(
         { _id: doc._id, status: 'sending' },
-        { $set: { status: 'sent', sentAt: this.clock.now(), leaseUntil: null, lastError: null }, $inc: { attempts: 1 } },
+        { $set: { status: 'sent', sentAt: this.clock.now(), leaseUntil: null, lastError: err.message }, $inc: { attempts: 1 } },
       );
-      log.info({ outboxId: String(doc._id), bot: doc.bot, kind: doc.kind, part: doc.part }, 'wecom message sent');
-    } catch (e) {
-      const err = e instanceof WecomApiError ? e : new WecomApiError(undefined, (e as Error).message);
-      const attempts = doc.attempts + 1;
-      if (doc.kind === 'response_url' && doc.uncertain && err.errcode === RESPONSE_URL_USED) {
-        // Only this item ever held the URL: "already used" means the attempt whose sent mark was lost in a
-        // crash went through. Falling back to a group post now would tell the reporter twice.
-        await OutboxModel.updateOne(
-          { _id: doc._id, status: 'sending' },
-          { $set: { status: 'sent', sentAt: this.clock.now(), leaseUntil: null, lastError: err.message }, $inc: { attempts: 1 } },
-        );
-        log.info({ outboxId: String(doc._id), bot: doc.bot }, 'response_url already used by an earlier attempt, not sent again');
-        return;
-      }
-      if (!err.retryable || attempts >= this.maxAttempts) return this.fail(doc, err.message, attempts);
-      const delay = err.busy ? Math.max(this.busyDelayMs, this.backoff(attempts)) : this.backoff(attempts);
-      log.warn(
-        { outboxId: String(doc._id), bot: doc.bot, kind: doc.kind, attempts, errcode: err.errcode, delayMs: delay },
-        'wecom send failed, will retry',
-      );
-      await this.release(doc, { nextAttemptAt: new Date(this.clock.now().getTime() + delay), lastError: err.message, attempts });
+      log.info({ outboxId: String(doc._id), bot: doc.bot }, 'response_url already used by an earlier attempt, not sent again');
+      return;
     }
+    if (!err.retryable || attempts >= this.maxAttempts) return this.fail(doc, err.message, attempts);
+    const delay = err.busy ? Math.max(this.busyDelayMs, this.backoff(attempts)) : this.backoff(attempts);
+    log.warn(
+      { outboxId: String(doc._id), bot: doc.bot, kind: doc.kind, attempts, errcode: err.errcode, delayMs: delay },
+      'wecom send failed, will retry',
+    );
+    await this.release(doc, { nextAttemptAt: new Date(this.clock.now().getTime() + delay), lastError: err.message, attempts });
   }
 
   private backoff(attempts: number): number {

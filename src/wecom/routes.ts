@@ -131,7 +131,7 @@ async function receive(ctx: Context, deps: CallbackDeps, channel: Channel): Prom
   ctx.body = '';
   if (!doc || draft.ignored) return;
   if (!isCard) {
-    deps.inbox.process(doc);
+    void deps.inbox.process(doc);
     return;
   }
   const card = await answerCardInTime(deps, doc);

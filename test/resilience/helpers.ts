@@ -223,6 +223,33 @@ export async function withDb<T>(uri: string, fn: (db: ReturnType<MongoClient['db
   }
 }
 
+/**
+ * Why reporters were not answered, for a failure message: their inbox entries, their reply's outbox items
+ * (without text), the outbox's unsent backlog and the service's warnings and errors.
+ */
+export async function unansweredReport(svc: ServiceProcess, sim: WecomSimulator, deliveries: Delivery[]): Promise<string> {
+  const missing = deliveries.filter((d) => repliesTo(sim, d).length === 0);
+  const state = await withDb(svc.dbUri, async (db) => {
+    const inbox = await db
+      .collection('inbox')
+      .find({ msgId: { $in: missing.map((d) => d.msgId) } }, { projection: { text: 0, responseUrl: 0 } })
+      .toArray();
+    const replies = await db
+      .collection('outbox')
+      .find({ idempotencyKey: { $in: inbox.map((e) => `reply:${String(e._id)}`) } }, { projection: { payload: 0, url: 0, fallback: 0 } })
+      .toArray();
+    const backlog = await db
+      .collection('outbox')
+      .aggregate([{ $match: { status: { $ne: 'sent' } } }, { $group: { _id: { kind: '$kind', status: '$status' }, n: { $sum: 1 } } }])
+      .toArray();
+    return { inbox, replies, backlog };
+  });
+  const notable = svc.logs
+    .filter((l) => Number(l.level) >= 40 || String(l.msg).includes('embedded'))
+    .map((l) => `${l.time} ${l.msg} ${l.err ?? ''} ${l.inboxId ?? l.outboxId ?? ''}`);
+  return `unanswered ${missing.map((d) => d.user).join(',')}: ${JSON.stringify(state)}\n${notable.slice(-80).join('\n')}`;
+}
+
 /** Polls `check` every 200 ms until it returns true; fails with `what` after `timeoutMs`. */
 export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
   const start = Date.now();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InboxModel } from '../../src/wecom/inbox.js';
+import { type InboxDoc, InboxModel, toMessage } from '../../src/wecom/inbox.js';
 import type { InboundMessage } from '../../src/wecom/types.js';
 import { startHarness, type Harness } from './helpers.js';
 
@@ -8,6 +8,8 @@ describe('inbound flow: persist, acknowledge, process once', () => {
   const seen: InboundMessage[] = [];
   let failNext = 0;
   let slow = false;
+  let running = 0;
+  let mostAtOnce = 0;
   beforeAll(async () => {
     h = await startHarness({
       async onMessage(msg, f) {
@@ -16,6 +18,12 @@ describe('inbound flow: persist, acknowledge, process once', () => {
           throw new Error('handler broke');
         }
         if (slow) await new Promise((r) => setTimeout(r, 1500));
+        if (msg.text.startsWith('接管')) {
+          running++;
+          mostAtOnce = Math.max(mostAtOnce, running);
+          await new Promise((r) => setTimeout(r, 300));
+          running--;
+        }
         seen.push(msg);
         if (msg.type === 'text') await f.messenger.reply(msg, { type: 'text', text: `收到：${msg.text}` });
       },
@@ -180,6 +188,76 @@ describe('inbound flow: persist, acknowledge, process once', () => {
     expect(all.find((q) => q.kind === 'webhook/send')?.body).toEqual({
       msgtype: 'text',
       text: { content: '收到：叫号屏黑屏', mentioned_list: ['nurse04'] },
+    });
+  });
+
+  it('messages a dead process left behind (claimed or not begun) are taken over together, not one at a time', async () => {
+    const past = new Date(Date.now() - 60_000);
+    const entry = (i: number, status: 'pending' | 'processing') => ({
+      bot: 'demo',
+      channel: 'app',
+      dedupeKey: `dead-${i}`,
+      msgId: `dead-${i}`,
+      type: 'text',
+      chatType: 'single',
+      chatId: null,
+      from: { userid: `ward${i}` },
+      text: `接管 ${i}`,
+      receivedAt: past,
+      status,
+      attempts: status === 'processing' ? 1 : 0,
+      nextAttemptAt: status === 'pending' ? past : null,
+      // The dead process's lease ran out 30 s ago.
+      leaseUntil: status === 'processing' ? new Date(Date.now() - 30_000) : null,
+    });
+    await InboxModel.insertMany([entry(1, 'processing'), entry(2, 'processing'), entry(3, 'pending'), entry(4, 'pending')]);
+    mostAtOnce = 0;
+    await h.feature.inbox.sweep();
+    await h.feature.inbox.idle();
+    const after = await InboxModel.find({ msgId: /^dead-/ })
+      .sort({ msgId: 1 })
+      .lean();
+    expect(after.map((e) => [e.msgId, e.status])).toEqual([
+      ['dead-1', 'done'],
+      ['dead-2', 'done'],
+      ['dead-3', 'done'],
+      ['dead-4', 'done'],
+    ]);
+    expect(seen.filter((m) => m.text.startsWith('接管'))).toHaveLength(4);
+    expect(mostAtOnce).toBeGreaterThan(1);
+  });
+
+  it('a reply processed again after a crash takes its own response_url again (not a group post behind the rate limit)', async () => {
+    h.sim.clear();
+    const base = {
+      bot: 'demo',
+      channel: 'aibot',
+      type: 'text',
+      chatType: 'group',
+      chatId: 'wr_group5',
+      from: { userid: 'nurse05' },
+      text: '心电图传不上去',
+      receivedAt: new Date(),
+      status: 'processing',
+      // The first run took the URL for its reply, then the process died before the reply was stored.
+      responseUrlUsed: true,
+      responseUrlKey: 'reply:first-run',
+    };
+    const [taken] = await InboxModel.insertMany([
+      { ...base, dedupeKey: 'crash-1', msgId: 'crash-1', responseUrl: h.sim.newResponseUrl('demo') },
+    ]);
+    const msg = toMessage(taken.toObject() as InboxDoc);
+    await h.feature.messenger.reply(msg, { type: 'text', text: '已登记 #88' }, { idempotencyKey: 'reply:first-run' });
+    await h.sim.waitFor((x) => x.some((q) => q.kind === 'response_url' && q.errcode === 0));
+    // Another reply to the same message (another key) finds the URL used and goes to the group.
+    await h.feature.messenger.reply(msg, { type: 'text', text: '工程师已接单' }, { idempotencyKey: 'reply:other' });
+    const all = await h.sim.waitFor((x) => x.some((q) => q.kind === 'webhook/send' && q.errcode === 0));
+    expect(all.filter((q) => q.kind === 'response_url').map((q) => q.body)).toEqual([
+      { msgtype: 'markdown', markdown: { content: '已登记 #88' } },
+    ]);
+    expect(all.find((q) => q.kind === 'webhook/send')?.body).toEqual({
+      msgtype: 'text',
+      text: { content: '工程师已接单', mentioned_list: ['nurse05'] },
     });
   });
 

@@ -43,5 +43,5 @@ export async function admitFrame(bot: BotConfig, frame: WsFrame, inbox: Inbox, c
     },
     'wecom callback',
   );
-  if (doc && !draft.ignored) inbox.process(doc._id);
+  if (doc && !draft.ignored) void inbox.process(doc._id);
 }
