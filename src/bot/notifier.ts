@@ -4,7 +4,7 @@ import type { Directory } from '../people/directory.js';
 import { whoIsOnDuty } from '../roster/roster.js';
 import type { TicketEventNotice } from '../tickets/events.js';
 import type { TicketDoc, TicketEventRecord } from '../tickets/types.js';
-import type { Messenger, OutboundContent } from '../wecom/types.js';
+import { type Messenger, type OutboundContent, ticketTopic } from '../wecom/types.js';
 import { claimCard, taskIdOf } from './presenters/cards.js';
 import { newTicketGroupNote } from './presenters/escalation.js';
 import { noticesFor, resolvedAsk } from './presenters/notices.js';
@@ -56,6 +56,7 @@ export function createNotifier(deps: NotifierDeps) {
     if (!bot.wecom.webhookKey) return;
     await deps.messenger.toGroup(bot.id, groupContent(bot, newTicketGroupNote(bot, t, to, headline)), {
       idempotencyKey: keyOf(e, 'group'),
+      topic: ticketTopic(bot.id, t.no),
     });
   }
 
@@ -73,7 +74,10 @@ export function createNotifier(deps: NotifierDeps) {
     // The leads' alert is a row of the lead-alert table (lead-alerts.ts).
     if (!bot.wecom.webhookKey) return;
     const md = incidentGroupPost(bot, t, duty.primary);
-    await deps.messenger.toGroup(bot.id, groupContent(bot, { type: 'markdown', markdown: md }), { idempotencyKey: keyOf(e, 'group') });
+    await deps.messenger.toGroup(bot.id, groupContent(bot, { type: 'markdown', markdown: md }), {
+      idempotencyKey: keyOf(e, 'group'),
+      topic: ticketTopic(bot.id, t.no),
+    });
   }
 
   async function onEvent({ bot, ticket: t, event: e }: TicketEventNotice): Promise<void> {

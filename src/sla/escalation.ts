@@ -18,7 +18,7 @@ import type { TicketEventBus } from '../tickets/events.js';
 import { getTicket } from '../tickets/queries.js';
 import { runningTarget } from '../tickets/sla.js';
 import type { TicketDoc } from '../tickets/types.js';
-import type { OutboundContent } from '../wecom/types.js';
+import { type OutboundContent, ticketTopic } from '../wecom/types.js';
 import type { TargetName } from './config.js';
 import { breachNotice, reminder, withMentions } from '../bot/presenters/escalation.js';
 import { groupContent } from '../bot/presenters/people.js';
@@ -27,7 +27,7 @@ import { type PlannedStep, planSteps, type Recipient, type Target } from './poli
 /** The sending side escalation needs; the WeCom Messenger satisfies it. */
 export interface EscalationNotifier {
   toUsers(bot: string, userids: string[], content: OutboundContent, opts?: { idempotencyKey?: string }): Promise<unknown>;
-  toGroup(bot: string, content: OutboundContent, opts?: { idempotencyKey?: string }): Promise<unknown>;
+  toGroup(bot: string, content: OutboundContent, opts?: { idempotencyKey?: string; topic?: string }): Promise<unknown>;
 }
 
 export interface EscalationDeps {
@@ -155,6 +155,6 @@ async function toGroupSafely(
     log.warn({ bot: bot.id, no }, 'sla: no group webhook configured, group notice skipped');
     return false;
   }
-  await deps.notify.toGroup(bot.id, groupContent(bot, content), { idempotencyKey });
+  await deps.notify.toGroup(bot.id, groupContent(bot, content), { idempotencyKey, topic: ticketTopic(bot.id, no) });
   return true;
 }

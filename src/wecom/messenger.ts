@@ -107,7 +107,8 @@ export class OutboxMessenger implements Messenger {
   async toGroup(botId: string, content: OutboundContent, opts: SendOptions = {}): Promise<string[]> {
     const bot = this.bot(botId);
     if (!bot.wecom.webhookKey) throw new Error(`bot ${botId} has no webhookKey`);
-    return this.outbox.enqueue(bot.id, webhookItems(bot, content), opts.idempotencyKey);
+    const items = webhookItems(bot, content).map((it) => (opts.topic ? { ...it, topic: opts.topic } : it));
+    return this.outbox.enqueue(bot.id, items, opts.idempotencyKey);
   }
 
   toAppChat(botId: string, chatId: string, content: OutboundContent, opts: SendOptions = {}): Promise<string[]> {

@@ -5,6 +5,7 @@ import { whileDatabaseAway } from '../db/while-down.js';
 import { log } from '../log.js';
 import { type WecomClient, WecomApiError } from './client.js';
 import type { RateLimiter, RateRule } from './rate-limit.js';
+import { LIMITS } from './split.js';
 
 /**
  * WeCom message/send `duplicate_check_interval` in seconds (WeCom: default 1800, at most 14 400). Five minutes covers
@@ -34,6 +35,11 @@ export interface OutboxItem {
   rateKey?: string;
   /** Sent instead when this item fails for good (response_url used up or expired). */
   fallback?: Omit<OutboxItem, 'fallback'>;
+  /**
+   * What a group post is about (e.g. `ticket:demo:12`): posts with the same topic still waiting for the group
+   * robot when the first of them is sent go out with it as one post (see Outbox.coalesce).
+   */
+  topic?: string;
 }
 
 /**
@@ -72,6 +78,8 @@ export interface OutboxDoc extends OutboxItem {
   recipient?: string | null;
   /** Claimed again after a sender died mid-send: the first attempt may have been delivered. */
   uncertain?: boolean;
+  /** This group post travels inside another one's send (same topic, coalesced); set while that send is open. */
+  mergedInto?: Types.ObjectId | null;
   part: number;
   createdAt: Date;
   sentAt: Date | null;
@@ -94,6 +102,8 @@ const outboxSchema = new Schema<OutboxDoc>(
     group: String,
     recipient: { type: String, default: null },
     uncertain: Boolean,
+    topic: String,
+    mergedInto: { type: Schema.Types.ObjectId, default: null },
     part: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },
     sentAt: { type: Date, default: null },
@@ -116,6 +126,9 @@ export const RATE_RULES: Record<string, RateRule> = {
   webhook: { limit: 18, windowMs: 60_000 },
   app: { limit: 27, windowMs: 60_000 },
 };
+
+/** Most group posts one send carries (besides the WeCom byte limit of the merged text). */
+const MAX_MERGED = 20;
 
 /** response_url answer when it was used before (single use). */
 const RESPONSE_URL_USED = 60140;
@@ -275,8 +288,9 @@ export class Outbox {
     // A sender that died mid-send left its claim behind; its lease has run out. It is the oldest of its
     // recipient's queue, so it goes first. (Looked for once per poll, not before every send.)
     if (now.getTime() - this.orphansCheckedAt >= this.pollMs) {
+      await this.settleStrayPartners(now);
       const orphan = await OutboxModel.findOneAndUpdate(
-        { status: 'sending', leaseUntil: { $lt: now }, ...sendable },
+        { status: 'sending', leaseUntil: { $lt: now }, mergedInto: null, ...sendable },
         { $set: { leaseUntil: lease, uncertain: true } },
         { sort: { createdAt: 1, _id: 1 }, returnDocument: 'after' },
       ).lean<OutboxDoc>();
@@ -334,22 +348,112 @@ export class Outbox {
         return;
       }
     }
+    const merged = doc.kind === 'webhook' && doc.topic && doc.recipient ? await this.coalesce(doc) : null;
     try {
-      await this.call(bot, doc);
+      await this.call(bot, merged ? { ...doc, payload: merged.payload } : doc);
     } catch (e) {
+      // The partners wait again in their own places; the next send of the first one gathers them again.
+      if (merged) await this.releasePartners(merged.ids);
       return this.afterFailedSend(doc, e);
     }
     // WeCom has it: the mark must not be lost to a database restart, or the message would go out again
     // after the lease (a group post has no duplicate check).
+    const sentAt = this.clock.now();
     await whileDatabaseAway(
-      () =>
-        OutboxModel.updateOne(
+      async () => {
+        if (merged)
+          await OutboxModel.updateMany(
+            { _id: { $in: merged.ids }, status: 'sending' },
+            { $set: { status: 'sent', sentAt, leaseUntil: null, lastError: null }, $inc: { attempts: 1 } },
+          );
+        await OutboxModel.updateOne(
           { _id: doc._id, status: 'sending' },
-          { $set: { status: 'sent', sentAt: this.clock.now(), leaseUntil: null, lastError: null }, $inc: { attempts: 1 } },
-        ),
+          { $set: { status: 'sent', sentAt, leaseUntil: null, lastError: null }, $inc: { attempts: 1 } },
+        );
+      },
       { what: 'outbox sent mark' },
     );
-    log.info({ outboxId: String(doc._id), bot: doc.bot, kind: doc.kind, part: doc.part }, 'wecom message sent');
+    log.info(
+      { outboxId: String(doc._id), bot: doc.bot, kind: doc.kind, part: doc.part, ...(merged ? { merged: merged.ids.length } : {}) },
+      'wecom message sent',
+    );
+  }
+
+  /**
+   * A burst about one ticket becomes one group post: the group robot is shared by every ticket at 18 posts a
+   * minute, so posts about the same topic that are still waiting when the first of them goes out are taken
+   * with it (in their order, as long as the merged text stays within WeCom's byte limit and MAX_MERGED), and
+   * other tickets' posts are not kept waiting behind them. Partners are claimed (`mergedInto`) before the send;
+   * a head claimed again after a crash (uncertain) takes back the partners its first attempt held.
+   * Returns the merged payload and the partners' ids, or null when there is nothing to merge.
+   */
+  private async coalesce(head: OutboxDoc): Promise<{ payload: Record<string, unknown>; ids: Types.ObjectId[] } | null> {
+    const lease = new Date(this.clock.now().getTime() + this.leaseMs);
+    let payload = head.payload;
+    const ids: Types.ObjectId[] = [];
+    if (head.uncertain) {
+      const held = await OutboxModel.find({ mergedInto: head._id, status: 'sending' }).sort({ createdAt: 1, _id: 1 }).lean<OutboxDoc[]>();
+      for (const p of held) {
+        const next = mergePosts(payload, p.payload);
+        if (!next) {
+          await this.releasePartners([p._id]);
+          continue;
+        }
+        await OutboxModel.updateOne({ _id: p._id, status: 'sending' }, { $set: { leaseUntil: lease } });
+        payload = next;
+        ids.push(p._id);
+      }
+    }
+    const waiting = await OutboxModel.find({
+      recipient: head.recipient,
+      topic: head.topic,
+      status: 'pending',
+      $or: [{ createdAt: { $gt: head.createdAt } }, { createdAt: head.createdAt, _id: { $gt: head._id } }],
+    })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(MAX_MERGED)
+      .lean<OutboxDoc[]>();
+    for (const p of waiting) {
+      if (ids.length >= MAX_MERGED) break;
+      const next = mergePosts(payload, p.payload);
+      if (!next) break;
+      const taken = await OutboxModel.updateOne(
+        { _id: p._id, status: 'pending' },
+        { $set: { status: 'sending', leaseUntil: lease, mergedInto: head._id } },
+      );
+      // Someone else has it (another instance): stop here, so the later ones keep their order behind it.
+      if (taken.modifiedCount !== 1) break;
+      payload = next;
+      ids.push(p._id);
+    }
+    return ids.length ? { payload, ids } : null;
+  }
+
+  private async releasePartners(ids: Types.ObjectId[]): Promise<void> {
+    await OutboxModel.updateMany(
+      { _id: { $in: ids }, status: 'sending' },
+      { $set: { status: 'pending', leaseUntil: null, mergedInto: null } },
+    );
+  }
+
+  /**
+   * Partners of a coalesced send whose sender died between marks: sent with their head if it was sent, back in
+   * the queue if it was not; left alone while the head itself is still being sent (its next attempt takes them).
+   */
+  private async settleStrayPartners(now: Date): Promise<void> {
+    const strays = await OutboxModel.find(
+      { status: 'sending', mergedInto: { $ne: null }, leaseUntil: { $lt: now } },
+      { _id: 1, mergedInto: 1 },
+    )
+      .limit(100)
+      .lean<Pick<OutboxDoc, '_id' | 'mergedInto'>[]>();
+    for (const s of strays) {
+      const head = await OutboxModel.findById(s.mergedInto, { status: 1, sentAt: 1 }).lean<Pick<OutboxDoc, 'status' | 'sentAt'>>();
+      if (head?.status === 'sending') continue;
+      if (head?.status === 'sent')
+        await OutboxModel.updateOne({ _id: s._id, status: 'sending' }, { $set: { status: 'sent', sentAt: head.sentAt, leaseUntil: null } });
+      else await this.releasePartners([s._id]);
+    }
   }
 
   private async afterFailedSend(doc: OutboxDoc, e: unknown): Promise<void> {
@@ -421,4 +525,33 @@ export class Outbox {
         return this.socket.send(doc.bot, doc.payload);
     }
   }
+}
+
+type WebhookPayload = { msgtype?: string; text?: { content?: string; mentioned_list?: string[] }; markdown?: { content?: string } };
+
+/**
+ * Two group robot bodies as one, or null when they cannot be one post (a card) or the result would pass WeCom's
+ * byte limit (text 2048, markdown 4096 UTF-8 bytes). Text stays text (mentions joined); with any markdown the
+ * result is markdown, a text's mentions written as `<@userid>`.
+ */
+export function mergePosts(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> | null {
+  const x = a as WebhookPayload;
+  const y = b as WebhookPayload;
+  const kinds = [x.msgtype, y.msgtype];
+  if (!kinds.every((k) => k === 'text' || k === 'markdown')) return null;
+  if (kinds.every((k) => k === 'text')) {
+    const content = `${x.text?.content ?? ''}\n\n${y.text?.content ?? ''}`;
+    if (Buffer.byteLength(content, 'utf8') > LIMITS.text) return null;
+    const mentions = [...new Set([...(x.text?.mentioned_list ?? []), ...(y.text?.mentioned_list ?? [])])];
+    return { msgtype: 'text', text: { content, ...(mentions.length ? { mentioned_list: mentions } : {}) } };
+  }
+  const asMarkdown = (p: WebhookPayload): string => {
+    if (p.msgtype === 'markdown') return p.markdown?.content ?? '';
+    const content = p.text?.content ?? '';
+    const mentions = (p.text?.mentioned_list ?? []).filter((u) => u !== '@all' && !content.includes(`<@${u}>`));
+    return mentions.length ? `${content} ${mentions.map((u) => `<@${u}>`).join(' ')}` : content;
+  };
+  const content = `${asMarkdown(x)}\n\n${asMarkdown(y)}`;
+  if (Buffer.byteLength(content, 'utf8') > LIMITS.webhookMarkdown) return null;
+  return { msgtype: 'markdown', markdown: { content } };
 }

@@ -50,4 +50,14 @@ export interface Messenger {
 export interface SendOptions {
   /** Enqueue at most once per key (e.g. `ticket:12:claimed:notify`); a repeat returns the existing ids. */
   idempotencyKey?: string;
+  /**
+   * Group posts only: what the post is about, e.g. `ticket:<bot>:<no>`. Posts with the same topic still waiting
+   * for the group robot (18 a minute, shared by every ticket) are sent as one post.
+   */
+  topic?: string;
+}
+
+/** The group-post topic of one ticket (SendOptions.topic): its posts still waiting for the group robot go out as one. */
+export function ticketTopic(bot: string, no: number): string {
+  return `ticket:${bot}:${no}`;
 }

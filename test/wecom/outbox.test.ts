@@ -6,6 +6,7 @@ import { OutboxMessenger } from '../../src/wecom/messenger.js';
 import { Outbox, OutboxModel } from '../../src/wecom/outbox.js';
 import { RateLimiter, RateModel } from '../../src/wecom/rate-limit.js';
 import { WecomSimulator } from '../../src/wecom/simulator/simulator.js';
+import { ticketTopic } from '../../src/wecom/types.js';
 import { testDbName, useTestDb } from '../helpers/db.js';
 import { startHarness, testBots } from './helpers.js';
 
@@ -130,6 +131,88 @@ describe('outbox worker (one database, simulated WeCom, manual clock)', () => {
     await outbox.drain();
     const texts = sim.delivered('webhook/send').map((r) => (r.body as { text: { content: string } }).text.content);
     expect(texts).toEqual(['#7 新报修', '#7 已接单', '#7 进展：正在排查']);
+  });
+
+  it('a burst about one ticket waiting for the group robot goes out as one post; other tickets are not kept behind it', async () => {
+    clock.advance(61_000); // a fresh minute for the group robot
+    // The group robot's minute is used up (18 posts), so what follows waits in the outbox.
+    for (let i = 0; i < 18; i++) await messenger.toGroup('demo', { type: 'text', text: `ping ${i}` });
+    await outbox.drain();
+    expect(sim.delivered('webhook/send')).toHaveLength(18);
+    sim.clear();
+    const t7 = ticketTopic('demo', 7);
+    await messenger.toGroup('demo', { type: 'text', text: '新报修 #7 LIS报告打印不出来', mentions: ['liuyang'] }, { topic: t7 });
+    await messenger.toGroup(
+      'demo',
+      { type: 'text', text: '新报修 #8 叫号屏黑屏', mentions: ['zhangwei'] },
+      { topic: ticketTopic('demo', 8) },
+    );
+    await messenger.toGroup('demo', { type: 'markdown', markdown: '**#7 报修补充**：检验科 3 台电脑 <@liuyang>' }, { topic: t7 });
+    await messenger.toGroup('demo', { type: 'text', text: '#7 响应即将超时', mentions: ['liuyang'] }, { topic: t7 });
+    await outbox.drain();
+    expect(sim.received('webhook/send')).toHaveLength(0);
+    clock.advance(60_000);
+    await outbox.drain();
+    const posts = sim.delivered('webhook/send').map((r) => r.body);
+    expect(posts).toEqual([
+      {
+        msgtype: 'markdown',
+        markdown: {
+          content: '新报修 #7 LIS报告打印不出来 <@liuyang>\n\n**#7 报修补充**：检验科 3 台电脑 <@liuyang>\n\n#7 响应即将超时 <@liuyang>',
+        },
+      },
+      { msgtype: 'text', text: { content: '新报修 #8 叫号屏黑屏', mentioned_list: ['zhangwei'] } },
+    ]);
+    const docs = await OutboxModel.find({ topic: { $exists: true } })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean();
+    expect(docs.map((d) => d.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect(docs.map((d) => (d.mergedInto ? String(d.mergedInto) : null))).toEqual([null, null, String(docs[0]._id), String(docs[0]._id)]);
+  });
+
+  it('text posts about one ticket stay text (mentions joined); a merge never passes the byte limit, and other recipients are never merged', async () => {
+    clock.advance(61_000);
+    const t9 = ticketTopic('demo', 9);
+    sim.failNext('webhook/send', 45009);
+    await messenger.toGroup('demo', { type: 'text', text: '#9 新报修', mentions: ['chenjing'] }, { topic: t9 });
+    await messenger.toGroup('demo', { type: 'text', text: '#9 请备岗协助', mentions: ['zhaomin'] }, { topic: t9 });
+    await messenger.toGroup('demo', { type: 'text', text: `#9 ${'很长'.repeat(340)}` }, { topic: t9 });
+    await messenger.toUsers('demo', ['chenjing'], { type: 'text', text: '#9 私信' });
+    await outbox.drain();
+    clock.advance(60_000);
+    await outbox.drain();
+    expect(sim.delivered('webhook/send').map((r) => r.body)).toEqual([
+      { msgtype: 'text', text: { content: '#9 新报修\n\n#9 请备岗协助', mentioned_list: ['chenjing', 'zhaomin'] } },
+      { msgtype: 'text', text: { content: `#9 ${'很长'.repeat(340)}` } },
+    ]);
+    expect(sim.delivered('message/send')).toHaveLength(1);
+  });
+
+  it('a coalesced post whose sender died mid-send goes out once with all its parts; a part whose post was sent is not sent again', async () => {
+    const t10 = ticketTopic('demo', 10);
+    const [head] = await messenger.toGroup('demo', { type: 'text', text: '#10 新报修' }, { topic: t10 });
+    const [second] = await messenger.toGroup('demo', { type: 'text', text: '#10 报修补充' }, { topic: t10 });
+    await messenger.toGroup('demo', { type: 'text', text: '#10 即将超时' }, { topic: t10 });
+    // The dead sender had claimed the first two as one post; the third arrived afterwards.
+    await OutboxModel.updateOne({ _id: head }, { $set: { status: 'sending', leaseUntil: clock.now() } });
+    await OutboxModel.updateOne({ _id: second }, { $set: { status: 'sending', leaseUntil: clock.now(), mergedInto: head } });
+    clock.advance(1_000);
+    await outbox.drain();
+    expect(sim.delivered('webhook/send').map((r) => (r.body as { text: { content: string } }).text.content)).toEqual([
+      '#10 新报修\n\n#10 报修补充\n\n#10 即将超时',
+    ]);
+    expect(await OutboxModel.countDocuments({ topic: t10, status: 'sent' })).toBe(3);
+
+    // Another crash between the head's sent mark and its partner's: the partner is marked, not posted again.
+    sim.clear();
+    const [h2] = await messenger.toGroup('demo', { type: 'text', text: '#11 新报修' }, { topic: ticketTopic('demo', 11) });
+    const [p2] = await messenger.toGroup('demo', { type: 'text', text: '#11 报修补充' }, { topic: ticketTopic('demo', 11) });
+    await OutboxModel.updateOne({ _id: h2 }, { $set: { status: 'sent', sentAt: clock.now() } });
+    await OutboxModel.updateOne({ _id: p2 }, { $set: { status: 'sending', leaseUntil: clock.now(), mergedInto: h2 } });
+    clock.advance(1_000);
+    await outbox.drain();
+    expect(sim.received('webhook/send')).toHaveLength(0);
+    expect((await OutboxModel.findById(p2).lean())?.status).toBe('sent');
   });
 
   it('per user too: a failed message to one engineer is retried before the next one to that engineer', async () => {
