@@ -13,7 +13,7 @@ import type { BotConfig } from '../config/bots.js';
 import { whoIsOnDuty } from '../roster/roster.js';
 import type { TicketEventNotice, TicketEventProcessor } from '../tickets/events.js';
 import type { EventType, TicketDoc, TicketEventRecord } from '../tickets/types.js';
-import type { Messenger, OutboundContent } from '../wecom/types.js';
+import { type Messenger, type OutboundContent, ticketTopic } from '../wecom/types.js';
 import { firstResponder } from './notifier.js';
 import { claimedAfterBreachGroupNote, type LeadAlertKind, leadAlertText } from './presenters/lead-alerts.js';
 import { groupContent } from './presenters/people.js';
@@ -87,7 +87,10 @@ export function createLeadAlertProcessor(deps: LeadAlertDeps, rules: readonly Le
         await deps.messenger.toUsers(bot.id, [lead], { type: 'text', text }, { idempotencyKey: `${base}:${lead}` });
       }
       if (rule.group && bot.wecom.webhookKey)
-        await deps.messenger.toGroup(bot.id, groupContent(bot, rule.group(bot, t, e.at)), { idempotencyKey: `${base}:group` });
+        await deps.messenger.toGroup(bot.id, groupContent(bot, rule.group(bot, t, e.at)), {
+          idempotencyKey: `${base}:group`,
+          topic: ticketTopic(bot.id, t.no),
+        });
     }
   }
   return { name: 'lead-alerts', applicableEvents: types, on };
