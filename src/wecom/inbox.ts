@@ -124,7 +124,9 @@ export type NewEntry = Omit<
 export class Inbox {
   private timer: NodeJS.Timeout | undefined;
   /** The sweep's scan in progress (one at a time). */
-  private running: Promise<Promise<void>[]> | undefined;
+  private running: Promise<void> | undefined;
+  /** Processing the sweep started (taken-over entries), until it ends. */
+  private takeovers = new Set<Promise<void>>();
   private inflight = new Set<Promise<void>>();
   private stopped = true;
   private readonly pollMs: number;
@@ -381,28 +383,29 @@ export class Inbox {
     this.running ??= this.scan().finally(() => {
       this.running = undefined;
     });
-    return this.running.then(async (started) => {
-      await Promise.allSettled(started);
+    // Resolves once what this look found, and what earlier looks (the poller's) handed over, is processed.
+    return this.running.then(async () => {
+      while (this.takeovers.size) await Promise.allSettled([...this.takeovers]);
     });
   }
 
-  /** One look for due entries; resolves with their processing (handed to the queues, not awaited here). */
-  private async scan(): Promise<Promise<void>[]> {
-    const started: Promise<void>[] = [];
+  /** One look for due entries; hands them to the queues (their processing is not awaited here). */
+  private async scan(): Promise<void> {
     try {
-      if (this.stopped) return started;
+      if (this.stopped) return;
       const due = await InboxModel.find(this.dueFilter(2000), { _id: 1, bot: 1, from: 1 })
         .sort({ receivedAt: 1 })
         .limit(SWEEP_BATCH + this.queued.size)
         .lean<Pick<InboxDoc, '_id' | 'bot' | 'from'>[]>();
       for (const d of due) {
         const p = this.queued.has(String(d._id)) ? undefined : this.process(d, { takeover: true });
-        if (p) started.push(p);
+        if (!p) continue;
+        this.takeovers.add(p);
+        void p.finally(() => this.takeovers.delete(p));
       }
     } catch (e) {
       log.error({ err: (e as Error).message }, 'inbox sweep failed');
     }
-    return started;
   }
 
   async stop(): Promise<void> {
