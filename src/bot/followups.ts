@@ -108,7 +108,8 @@ export async function handleFollowUp(ctx: EngineCtx, turn: TextTurn): Promise<An
   const own = await followUpTicket(turn, turn.text);
   if (!own) return undefined;
   const tr = turn.triage();
-  const newFault = (tr.intent === 'report' || tr.intent === 'request') && tr.system && tr.system !== own.system && !signals.chase;
+  // "请尽快处理 PACS打不开" from someone waiting on a HIS ticket is a new fault, whatever its words.
+  const newFault = (tr.intent === 'report' || tr.intent === 'request') && tr.system && tr.system !== own.system;
   if (named === null && newFault && !tr.missing.includes('symptom')) return undefined;
   if (named !== null && !isFollowUp(signals)) return undefined; // "5号单子什么时候…" is a status question (triage)
   const t = await workedTicket(own);
@@ -120,7 +121,12 @@ export async function handleFollowUp(ctx: EngineCtx, turn: TextTurn): Promise<An
   }
   const lines: string[] = [];
   if (signals.complaint && ACTIVE.includes(own.status)) {
-    const r = await noteTicket(ticketCtx(ctx, turn.bot), { no: own.no, actor: turn.msg.from, text: turn.text });
+    // Handled again after a crash: the note is on the ticket already, the answer is the same.
+    const source = `inbox:${turn.msg.id}`;
+    const kept = await sourceSeen(own, 'noted', source);
+    const r = kept
+      ? { ok: true }
+      : await noteTicket(ticketCtx(ctx, turn.bot), { no: own.no, actor: turn.msg.from, text: turn.text, source });
     if (r.ok) lines.push(complaintReply(own));
   }
   if ((signals.chase || signals.complaint) && ACTIVE.includes(t.status)) {
@@ -138,18 +144,34 @@ async function chase(ctx: EngineCtx, turn: TextTurn, t: TicketDoc): Promise<stri
   const bot = turn.bot;
   const duty = whoIsOnDuty(bot, t.system, turn.now);
   const to = [t.assignee?.userid ?? duty.primary];
+  const source = `inbox:${turn.msg.id}`;
   const intervalMs = (bot.conversation.chaseIntervalMinutes ?? bot.escalation.repeatEveryMin) * 60_000;
-  const recent = (await listEvents(bot.id, t.no, t))
-    .filter(isEventOf('chased'))
-    .filter((e) => turn.now.getTime() - new Date(e.at).getTime() <= intervalMs);
+  const chases = (await listEvents(bot.id, t.no, t)).filter(isEventOf('chased'));
+  // The same message handled again after a crash: the chase is recorded (and its nudges queued) already.
+  const again = chases.find((e) => e.source === source);
+  if (again) return chaseReply(bot, again.to[0] ?? to[0], again.escalateTo.length > 0);
+  const recent = chases.filter((e) => turn.now.getTime() - new Date(e.at).getTime() <= intervalMs);
   const escalated = recent.some((e) => e.escalateTo.length > 0);
   const escalateTo =
     recent.length > 0 && !escalated
       ? [...new Set([duty.backup, ...bot.roster.leads.map((l) => l.userid)])].filter((u) => u && !to.includes(u))
       : [];
   const waitedMinutes = (turn.now.getTime() - t.createdAt.getTime()) / 60_000;
-  const r = await chaseTicket(ticketCtx(ctx, bot), { no: t.no, actor: turn.msg.from, to, escalateTo, waitedMinutes, text: turn.text });
+  const r = await chaseTicket(ticketCtx(ctx, bot), {
+    no: t.no,
+    actor: turn.msg.from,
+    to,
+    escalateTo,
+    waitedMinutes,
+    text: turn.text,
+    source,
+  });
   return r.ok ? chaseReply(bot, to[0], escalateTo.length > 0) : '';
+}
+
+/** Has a `noted` event from this message been recorded on `t` already? */
+async function sourceSeen(t: TicketDoc, type: 'noted', source: string): Promise<boolean> {
+  return (await listEvents(t.bot, t.no, t)).filter(isEventOf(type)).some((e) => e.source === source);
 }
 
 /** "#3 已恢复？回复 1 关闭，2 仍需处理": the recovered dialog in this chat, about this ticket. */

@@ -196,11 +196,12 @@ export type TicketEventPayload =
   | { type: 'cancelled'; reason: string; withdrawn?: boolean; recovered?: boolean }
   /**
    * A reporter chased the ticket (还没人来): `to` nudged (the assignee, or the on-duty engineer while unclaimed);
-   * `escalateTo` (backup, leads) on a second chase within the interval; `waitedMinutes` since it opened.
+   * `escalateTo` (backup, leads) on a second chase within the interval; `waitedMinutes` since it opened; `source`
+   * the message that chased (`inbox:<id>`), so handling it again after a crash chases once.
    */
-  | { type: 'chased'; to: string[]; escalateTo: string[]; waitedMinutes: number; text: string }
+  | { type: 'chased'; to: string[]; escalateTo: string[]; waitedMinutes: number; text: string; source?: string }
   /** A reporter's note on the ticket (a complaint), told to the assignee; never a form field. */
-  | { type: 'noted'; text: string }
+  | { type: 'noted'; text: string; source?: string }
   /** `auto`: by the auto-close job after `afterHours`; `incident`: an incident closed when its reports were resolved. */
   | { type: 'closed'; auto: boolean; afterHours?: number; incident?: boolean };
 

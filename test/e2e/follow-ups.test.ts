@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runInspectionsTick } from '../../src/inspections/feature.js';
 import { Inspection } from '../../src/inspections/model.js';
+import { InboxModel, type InboxDoc, toMessage } from '../../src/wecom/inbox.js';
 import { type BotHarness, GROUP, noIn, startBotHarness } from '../bot/helpers.js';
 
 let h: BotHarness;
@@ -75,6 +76,21 @@ describe('follow-ups from a reporter with an open ticket', () => {
     const t = await h.ticket(no);
     expect(t.events.filter((e) => e.type === 'chased')).toHaveLength(3);
     expect(t.status).toBe('open');
+  });
+
+  it('a chase or complaint handled again after a crash (same inbox message) is recorded and sent once', async () => {
+    const no = await report('nurse_fi', '神经内科');
+    h.clock.advance(20 * 60_000);
+    await h.say('nurse_fi', '还没人来 你们怎么回事！！');
+    await h.settle();
+    const stored = await InboxModel.findOne({ text: { $regex: '^还没人来 你们怎么回事' }, 'from.userid': 'nurse_fi' }).lean<InboxDoc>();
+    const engine = h.service.ctx.registry.port('conversations').engine;
+    await engine.onMessage(toMessage(stored!));
+    await h.settle();
+    const t = await h.ticket(no);
+    expect(t.events.filter((e) => e.type === 'chased')).toHaveLength(1);
+    expect(t.events.filter((e) => e.type === 'noted')).toHaveLength(1);
+    expect(texts('zhangwei').filter((m) => m.startsWith(`报修人在催 #${no} `))).toHaveLength(1);
   });
 
   it('once claimed, a chase goes to the assignee', async () => {

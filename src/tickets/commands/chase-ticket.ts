@@ -13,6 +13,8 @@ export interface ChaseTicketInput {
   waitedMinutes: number;
   /** The reporter's words, kept on the event (the assignee sees them; never logged). */
   text: string;
+  /** The message it came from (`inbox:<id>`): a second call with the same source changes nothing. */
+  source?: string;
 }
 
 /**
@@ -39,6 +41,7 @@ export function chaseTicket(ctx: TicketContext, input: ChaseTicketInput): Promis
             escalateTo: input.escalateTo,
             waitedMinutes: Math.max(0, Math.round(input.waitedMinutes)),
             text: clip(input.text, 300),
+            ...(input.source ? { source: input.source } : {}),
           },
         ],
       };

@@ -7,6 +7,8 @@ export interface NoteTicketInput {
   actor: Actor;
   /** The reporter's words ("你们怎么回事 病人等着用血 到现在还没人管！！"), at most 500 characters kept. */
   text: string;
+  /** The message it came from (`inbox:<id>`): a second call with the same source changes nothing. */
+  source?: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export function noteTicket(ctx: TicketContext, input: NoteTicketInput): Promise<
     build(t) {
       const denied = requireReporter(ctx.bot, t, input.actor.userid, '留言');
       if (denied) return denied;
-      return { events: [{ type: 'noted', text: clip(input.text, 500) }] };
+      return { events: [{ type: 'noted', text: clip(input.text, 500), ...(input.source ? { source: input.source } : {}) }] };
     },
   });
 }
