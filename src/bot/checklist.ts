@@ -15,7 +15,7 @@ import {
 } from './conversations.js';
 import type { ChecklistFlow } from './flows/types.js';
 import { clip, emptyState } from './forms.js';
-import { fill } from './presenters/chat.js';
+import { CHECKLIST_NOTE_ASK, checklistResumeLead, fill } from './presenters/chat.js';
 
 export interface ChecklistAnswer {
   item: string;
@@ -76,7 +76,7 @@ export async function startChecklist(ctx: EngineCtx, input: StartChecklistInput)
   await ctx.messenger.toUsers(
     bot.id,
     [input.userid],
-    { type: 'text', text: `${intro}\n${answers.length ? `已答 ${answers.length} 项，接着回答：\n` : ''}${itemText(flow, answers.length)}` },
+    { type: 'text', text: `${intro}\n${checklistResumeLead(answers.length)}${itemText(flow, answers.length)}` },
     { idempotencyKey: `checklist:${conv._id}:${conv.rev}` },
   );
 }
@@ -99,7 +99,7 @@ export async function resumeChecklist(ctx: EngineCtx, input: ResumeChecklistInpu
   if (open) {
     await touchConversation(open, now, idleMinutes(bot, flow));
     const answers = (open.context.answers as ChecklistAnswer[] | undefined) ?? [];
-    const question = open.context.awaitingNote ? '请简单说明异常情况：' : itemText(flow, answers.length);
+    const question = open.context.awaitingNote ? CHECKLIST_NOTE_ASK : itemText(flow, answers.length);
     return question;
   }
   await startChecklist(ctx, input);
@@ -151,7 +151,7 @@ export async function continueChecklist(ctx: EngineCtx, turn: Turn, conv: Conver
   const option = flow.answers.find((a) => a.value === parsed.value);
   if (option?.needsNote && !parsed.note) {
     const saved = await saveConversation(conv, { context: { ...conv.context, answers, awaitingNote: true } }, turn.now, minutes);
-    return saved ? '请简单说明异常情况：' : null;
+    return saved ? CHECKLIST_NOTE_ASK : null;
   }
   return advance(ctx, turn, conv, flow, answers, '');
 }

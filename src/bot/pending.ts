@@ -7,7 +7,7 @@ import type { EngineCtx } from './context.js';
 import type { ConversationDoc } from './conversations.js';
 import { dialogEndText } from './dialogs.js';
 import { promptFor, slotOf } from './forms.js';
-import { fill, resumeNote } from './presenters/chat.js';
+import { CHECKLIST_NOTE_ASK, fill, resumeNote } from './presenters/chat.js';
 import { reportEndText } from './report.js';
 import type { BotConfig } from '../config/bots.js';
 
@@ -17,7 +17,7 @@ export function questionOf(ctx: EngineCtx, bot: BotConfig, conv: ConversationDoc
   if (!flow) return '';
   if (flow.kind === 'checklist') {
     const answers = (conv.context.answers as unknown[] | undefined) ?? [];
-    if (conv.context.awaitingNote) return '请简单说明异常情况：';
+    if (conv.context.awaitingNote) return CHECKLIST_NOTE_ASK;
     return answers.length < flow.items.length ? itemText(flow, answers.length) : '';
   }
   if (!conv.form.pending) return '';

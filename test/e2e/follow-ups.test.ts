@@ -137,6 +137,19 @@ describe('follow-ups from a reporter with an open ticket', () => {
     expect(texts('zhangwei').some((m) => m.startsWith(`#${no} `) && m.includes('报修人告知已恢复，已关闭'))).toBe(true);
   });
 
+  it('a recovery said while the contact is asked closes the ticket, and the contact question is not asked again', async () => {
+    const opened = await h.say('nurse_fj', '急诊挂号打不开，病人在等');
+    expect(opened).toContain('方便留个电话或分机吗');
+    const no = noIn(opened);
+    expect(await h.say('nurse_fj', '现在又好了 不用来了')).toContain(`#${no} 已恢复？回复 1 关闭，2 仍需处理`);
+    const closed = await h.say('nurse_fj', '1');
+    expect(closed).toContain(`#${no} 已关闭`);
+    expect(closed).not.toContain('电话');
+    expect((await h.ticket(no)).status).toBe('cancelled');
+    // The next plain message is not taken as a contact for the closed ticket.
+    expect(await h.say('nurse_fj', '8823')).not.toContain(`已补充到 #${no}`);
+  });
+
   it('恢复了 / 可以用了 offer the close too; 2 keeps the ticket with the engineer', async () => {
     const a = await report('nurse_fg', '骨科');
     expect(await h.say('nurse_fg', '恢复了')).toContain(`#${a} 已恢复？回复 1 关闭，2 仍需处理`);

@@ -39,3 +39,9 @@ export function inspectionResumed(name: string, period: string, question: string
 export function inspectionResumedElsewhere(name: string, period: string): string {
   return `${name}（${period}）的检查清单已在应用消息中继续，请在那里逐项回复。`;
 }
+
+/** A checklist item answered 异常 without a note: the note it still needs. */
+export const CHECKLIST_NOTE_ASK = '请简单说明异常情况：';
+
+/** A checklist sent again with the answers it had: "已答 3 项，接着回答：". */
+export const checklistResumeLead = (answered: number): string => (answered ? `已答 ${answered} 项，接着回答：\n` : '');
