@@ -38,6 +38,9 @@ import {
   watchReport,
 } from './incident-lock.js';
 
+/** Other software (其他软件, issue #17): never grouped into an incident automatically (an engineer may 合并). */
+const OTHER_SOFTWARE = 'software';
+
 /** What a report's words say about its reach. */
 export interface Evidence {
   /** The whole hospital / a whole ward / everyone: an outage by itself. */
@@ -104,6 +107,8 @@ export async function openReport(
   text: string,
   /** Triage (or the reporter's answer) named system `other`; false when `other` only stands in for "not known yet". */
   outOfScope = input.system === 'other',
+  /** False while the system is not known yet (a 一级 opened at once): such a report is never grouped into an incident. */
+  systemKnown = true,
 ): Promise<ReportOutcome> {
   const { ctx } = deps;
   const bot = ctx.bot;
@@ -114,6 +119,8 @@ export async function openReport(
     const referTo = outOfScope ? { referTo: bot.roster.itContact } : {};
     return created(await createTicket(ctx, { ...input, ...referTo }), null);
   }
+  // Other software is many unrelated systems under one id (手麻, 院感, OA …): grouping by system would merge strangers.
+  if (!systemKnown || system === OTHER_SOFTWARE) return created(await createTicket(ctx, input), null);
   const running = await activeIncident(bot.id, system);
   if (running && !ev.limited) return linkNew(deps, input, running, false);
   if (running) return created(await createTicket(ctx, input), running);

@@ -14,6 +14,8 @@ import { fill } from './presenters/chat.js';
 import { alongsideNote, alsoOpenedReply, createdReply, linkedReply, referredReply } from './presenters/ticket.js';
 
 const FLOW = 'report';
+/** Other software (其他软件): unknown clinical systems, and a 一级 report whose system is not known yet. */
+const UNKNOWN_SYSTEM = 'software';
 
 function requirement(flow: FormFlow, level: number | null): LevelRequirement {
   const key = level ? (String(level) as '1') : 'unknown';
@@ -45,6 +47,8 @@ export async function startReport(ctx: EngineCtx, turn: Turn, text: string, t: T
     attachments: [],
     // Several faults in one message (issue #15): each other fault gets its own ticket once the first one opens.
     others: t.faults.slice(1).map((f) => ({ system: f.system, level: f.level, reason: f.reason })),
+    // Other software (其他软件): the name the reporter gave it, kept on the ticket.
+    ...(t.systemName ? { systemName: t.systemName } : {}),
   };
   return advance(ctx, turn, null, flow, state, context, '');
 }
@@ -56,8 +60,19 @@ export async function continueReport(ctx: EngineCtx, turn: Turn, conv: Conversat
   const { state, outcome } = applyAnswer(flow, conv.form, text, turn.bot, guess);
   if (outcome.kind === 'retry') return ask(ctx, turn, conv, flow, state, conv.context, outcome.slot.name, true);
   const note = outcome.kind === 'gave-up' ? (flow.texts.gaveUp ?? '') : '';
-  if (conv.context.phase === 'after') return advanceAfter(ctx, turn, conv, flow, conv.form, state, conv.context, note);
-  return advance(ctx, turn, conv, flow, state, conv.context, note);
+  const context = withSoftwareName(ctx, turn, conv, state, text);
+  if (conv.context.phase === 'after') return advanceAfter(ctx, turn, conv, flow, conv.form, state, context, note);
+  return advance(ctx, turn, conv, flow, state, context, note);
+}
+
+/**
+ * The system question answered with a name the catalog only knows as other software ("营养膳食系统", "手麻"): the
+ * name is kept for the ticket (issue #17: the question accepts a free name). A number or "其他软件" keeps none.
+ */
+function withSoftwareName(ctx: EngineCtx, turn: Turn, conv: ConversationDoc, state: FormState, text: string): ConversationContext {
+  if (conv.form.pending !== 'system' || state.values.system !== 'software') return conv.context;
+  const named = ctx.triage(turn.bot)(text).systemName;
+  return named ? { ...conv.context, systemName: named } : conv.context;
 }
 
 /** Before the ticket: ask what this level still needs, or open it (level 1 opens at once). */
@@ -115,6 +130,7 @@ async function advanceAfter(
       no,
       actor: turn.msg.from,
       system: changed.system,
+      ...(typeof context.systemName === 'string' ? { systemLabel: context.systemName } : {}),
       department: changed.location,
       contact: changed.contact,
       symptom: changed.symptom,
@@ -173,11 +189,15 @@ async function openTicket(
   state: FormState,
   context: ConversationContext & { level: Level },
 ): Promise<Opened> {
-  const system = state.values.system ?? slotOf(flow, 'system').fallback ?? 'other';
+  // A 一级 report opens before its system is known (urgency never waits for the answer): it goes to the on-duty
+  // engineer as other software until the reporter names the system — never to the 信息科 as hardware.
+  const known = state.values.system;
+  const system = known ?? (context.level === 1 ? UNKNOWN_SYSTEM : (slotOf(flow, 'system').fallback ?? 'other'));
   const text = context.text ?? state.values.symptom ?? '';
   const symptom = state.values.symptom && state.values.symptom !== text ? state.values.symptom : '';
   const input: CreateTicketInput = {
     system,
+    ...(system === UNKNOWN_SYSTEM && typeof context.systemName === 'string' ? { systemLabel: context.systemName } : {}),
     level: context.level,
     title: clip(text.replace(/\s+/g, ' '), 60),
     description: [text, symptom].filter(Boolean).join('\n'),
@@ -192,7 +212,8 @@ async function openTicket(
   // A 一级 report opened before its system is known falls back to `other` without being out of scope.
   const outOfScope = state.values.system === 'other';
   const deps = { ctx: ticketCtx(ctx, turn.bot), waitMs: ctx.stormWaitMs };
-  const out = await openReport(deps, input, [text, symptom].join(' '), outOfScope);
+  // A system not known yet cannot be grouped with others' reports of it.
+  const out = await openReport(deps, input, [text, symptom].join(' '), outOfScope, known !== undefined);
   if (out.kind === 'failed') return { kind: 'failed', reply: out.message };
   const t = out.ticket;
   if (out.kind === 'linked') {

@@ -10,6 +10,7 @@ const ticketSchema = new Schema<TicketDoc>(
     bot: { type: String, required: true },
     no: { type: Number, required: true },
     system: { type: String, required: true },
+    systemLabel: { type: String },
     level: { type: Number, required: true, min: 1, max: 4 },
     triageReason: { type: String, default: null },
     title: { type: String, required: true },

@@ -19,6 +19,8 @@ export interface TicketView {
   bot: string;
   level: Level;
   system: string;
+  /** The reporter's name for "other software" (system `software`), else null. */
+  systemLabel: string | null;
   status: TicketStatus;
   title: string;
   description: string;
@@ -81,6 +83,7 @@ export function presentTicket(t: TicketDoc): TicketView {
     bot: t.bot,
     level: t.level,
     system: t.system,
+    systemLabel: t.systemLabel ?? null,
     status: t.status,
     title: t.title,
     description: t.description ?? '',

@@ -112,6 +112,8 @@ export interface Pause {
 /** Fields a reporter's supplement changed on the ticket (supplementTicket), so replay can apply them. */
 export interface SupplementFields {
   system?: string;
+  /** With system `software` (其他软件): the name the reporter gave it. */
+  systemLabel?: string;
   department?: string;
   contact?: string;
   symptom?: string;
@@ -136,6 +138,8 @@ export type TicketEventPayload =
       type: 'created';
       level: Level;
       system: string;
+      /** System `software` (其他软件): the name the reporter used. */
+      systemLabel?: string;
       title: string;
       reporter: ReporterRef;
       triageReason: string | null;
@@ -291,6 +295,8 @@ export interface TicketDoc {
   bot: string;
   no: number;
   system: string;
+  /** System `software` (其他软件): the name the reporter used ("手麻系统", "营养膳食系统"); absent otherwise. */
+  systemLabel?: string;
   level: Level;
   triageReason: string | null;
   title: string;

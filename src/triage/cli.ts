@@ -15,6 +15,8 @@ export interface TriageLine {
   /** Every candidate system, the chosen one first; two or more when the message reports several faults. */
   systems: string[];
   reason: string;
+  /** Other software (system `software`): the name the message gave it, e.g. "手麻系统". */
+  systemName?: string;
   error?: string;
 }
 
@@ -31,7 +33,15 @@ export function triageLine(triage: Triage, line: string): TriageLine {
   if (typeof obj?.text !== 'string')
     return { id, intent: null, level: null, system: null, systems: [], reason: '', error: '"text" must be a string' };
   const r = triage(obj.text);
-  return { id, intent: r.intent, level: r.level, system: r.system, systems: r.systems, reason: r.reason };
+  return {
+    id,
+    intent: r.intent,
+    level: r.level,
+    system: r.system,
+    systems: r.systems,
+    reason: r.reason,
+    ...(r.systemName ? { systemName: r.systemName } : {}),
+  };
 }
 
 /** Streams stdin to stdout: one output line per non-blank input line, in order; problems also go to stderr. */

@@ -12,6 +12,12 @@ export const SYSTEM_IDS = [
   'insurance',
   'integration',
   'queue',
+  /**
+   * Other software (其他软件): a clinical or office system the contract's catalog does not name (手麻, 院感, OA,
+   * 体检 …). A real ticket to the on-duty engineer, unlike `other` (the 信息科's hardware, a referral); the name the
+   * reporter used is kept on the ticket (`systemLabel`). Issue #17.
+   */
+  'software',
   'other',
 ] as const;
 export type SystemId = (typeof SYSTEM_IDS)[number];

@@ -61,6 +61,11 @@ export interface TriageResult {
   /** Slots still unknown, for the conversation to ask about. */
   missing: Slot[];
   signals: TriageSignals;
+  /**
+   * The name the reporter gave a system the catalog only knows as "other software" ("手麻系统", "营养膳食"), kept on
+   * the ticket; absent otherwise.
+   */
+  systemName?: string;
 }
 
 export type Triage = (text: string) => TriageResult;
@@ -95,6 +100,11 @@ export function createTriage(bot: BotConfig, model: TriageModel = loadTriageMode
   const segmentCues = cl.segment.cues.map((k) => cueMatcher.get(k)!);
   const fallbackNeeds = cl.segment.fallbackNeeds;
   const marker = new RegExp(cl.segment.marker);
+  const unknown = model.systems.unknown;
+  const unknownPattern = unknown ? new RegExp(unknown.pattern, 'g') : null;
+  const notNames = new Set(unknown?.notNames ?? []);
+  const softwareIds = new Set(bot.systems.map((s) => s.id));
+  const softwareAliases = new Set(bot.systems.find((s) => s.id === unknown?.system)?.aliases ?? []);
 
   /** Judges one piece of text as a single report (the model's decision lists and level table). */
   function assess(a: Analysed, extra: Iterable<string>, notes: ClauseNote[]): Assessed {
@@ -105,7 +115,7 @@ export function createTriage(bot: BotConfig, model: TriageModel = loadTriageMode
     }
     const facts = new Set(hits.keys());
     for (const f of extra) facts.add(f);
-    const system = chooseSystem(detect(a), model, facts);
+    const system = unknownSoftware(chooseSystem(detect(a), model, facts), a.text, facts);
     const signals: TriageSignals = {
       normalized: a.text,
       cues: Object.fromEntries([...hits].map(([k, h]) => [k, h.term])),
@@ -118,7 +128,8 @@ export function createTriage(bot: BotConfig, model: TriageModel = loadTriageMode
     };
     const deciding = resolveDimensions(model, facts, hits, signals);
     const intent = model.intents.find((r) => holds(r.when, facts))?.intent ?? 'chat';
-    const base = { systems: system.id ? [system.id] : [], faults: [], signals };
+    const named = softwareName(system, a.text);
+    const base = { systems: system.id ? [system.id] : [], faults: [], signals, ...(named ? { systemName: named } : {}) };
     if (intent === 'chat' || intent === 'status') {
       const r = intent === 'status' ? statusResult(hits, signals) : chat(a, hits, signals);
       return { result: r, facts };
@@ -142,6 +153,51 @@ export function createTriage(bot: BotConfig, model: TriageModel = loadTriageMode
       },
       facts,
     };
+  }
+
+  /**
+   * No catalog system found, but the text names some software ("营养膳食系统打不开"): the catalog's "other software"
+   * (flows/triage.json `systems.unknown`), never the hardware catch-all. Issue #17.
+   */
+  function unknownSoftware(system: TriageSignals['system'], text: string, facts: Set<string>): TriageSignals['system'] {
+    if (system.id !== null || !unknown || !softwareIds.has(unknown.system)) return system;
+    const name = unknownName(text);
+    if (!name) return system;
+    facts.add('hasSystem');
+    facts.add(`system:${unknown.system}`);
+    return { ...system, id: unknown.system, term: name, rule: 'unknownSoftware' };
+  }
+
+  /** The reporter's name for other software: the unknown name found, or the catalog alias that matched. */
+  function softwareName(system: TriageSignals['system'], text: string): string | null {
+    if (!unknown || system.id !== unknown.system || !system.term) return null;
+    if (system.rule === 'unknownSoftware') return system.term;
+    if (!softwareAliases.has(system.term)) return null;
+    // "消毒供应追溯系统": the whole name the reporter wrote around the alias, when there is one.
+    const whole = unknownName(text);
+    if (whole?.includes(system.term)) return whole.replace(/[a-z]+/g, (w) => w.toUpperCase());
+    // "手麻" written as "手麻系统": keep the whole name; Latin names as people write them in capitals ("OA").
+    const at = text.indexOf(system.term);
+    const tail = at >= 0 ? /^(?:系统|软件)/.exec(text.slice(at + system.term.length))?.[0] : undefined;
+    return `${system.term}${tail && !system.term.endsWith(tail) ? tail : ''}`.replace(/[a-z]+/g, (w) => w.toUpperCase());
+  }
+
+  function unknownName(text: string): string | null {
+    for (const m of text.matchAll(unknownPattern!)) {
+      // "今天营养膳食系统" → "营养膳食": the words right before 系统 name it; fillers in front do not.
+      let name = m[1].split('的').at(-1) ?? '';
+      for (let cut = true; cut; ) {
+        cut = false;
+        for (const w of notNames) {
+          if (name.startsWith(w) && name.length > w.length) {
+            name = name.slice(w.length);
+            cut = true;
+          }
+        }
+      }
+      if (name.length >= 2 && !notNames.has(name)) return `${name}${m[0].slice(m[1].length)}`;
+    }
+    return null;
   }
 
   /** Splits into clauses and drops those that assert nothing now; returns what is left and why the rest went. */

@@ -81,6 +81,13 @@ export interface TriageModel {
     quoted: string[];
     /** First matching rule wins: a fixed system, or `named` (best clinical system found) / `fallback`. */
     rules: Array<{ when: Condition; system: SystemId | 'named' | 'fallback'; reason: string }>;
+    /**
+     * A software name the catalog does not know ("营养膳食系统", "院感上报软件"): when no catalog system is found, a
+     * match of `pattern` (group 1 = the name) that is none of `notNames` makes the report one of `system` (the
+     * catalog's "other software"), with the name kept. Issue #17: unknown clinical systems are other software,
+     * never the 信息科's hardware catch-all.
+     */
+    unknown?: { system: SystemId; pattern: string; notNames: string[] };
   };
   /** Evaluated in order; each picks the first value whose `when` holds (a value without `when` is the default). */
   dimensions: Array<{ name: string; values: DimensionValue[] }>;
@@ -164,6 +171,16 @@ export const triageModelSchema = {
               system: { enum: [...SYSTEM_IDS, 'named', 'fallback'] },
               reason: { type: 'string', minLength: 1 },
             },
+          },
+        },
+        unknown: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['system', 'pattern', 'notNames'],
+          properties: {
+            system: { enum: SYSTEM_IDS },
+            pattern: { type: 'string', minLength: 1, format: 'regex' },
+            notNames: names,
           },
         },
       },

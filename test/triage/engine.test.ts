@@ -199,9 +199,29 @@ describe('triage reads staff the way they write (issue #15)', () => {
     expect(triage('各个病区的移动护理都同步不了医嘱').level).toBe(1);
   });
 
+  it('unknown clinical and office systems are other software with the name as written; hardware stays other (issue #17)', () => {
+    // Written before the vocabulary was tuned on them (one more of that batch, 输液监控软件, still goes to integration).
+    expect(triage('心理测评系统打不开了 病人在等着做测评')).toMatchObject({ system: 'software', systemName: '心理测评系统' });
+    expect(triage('院感监测系统的数据没有了')).toMatchObject({ system: 'software', systemName: '院感监测系统' });
+    expect(triage('科室的绩效系统登录不了')).toMatchObject({ system: 'software', systemName: '绩效系统' });
+    expect(triage('后勤报修系统提交不了')).toMatchObject({ system: 'software', systemName: '后勤报修系统' });
+    expect(triage('康复治疗系统排不了班')).toMatchObject({ system: 'software', systemName: '康复治疗系统' });
+    expect(triage('急 麻醉科说手麻机器上的软件闪退 病人已经在台上了')).toMatchObject({ level: 1, system: 'software' });
+    expect(triage('急！！！手麻系统进不去 手术马上要开始了 3号手术间')).toMatchObject({
+      level: 1,
+      system: 'software',
+      systemName: '手麻系统',
+    });
+    // Not names: the PC's own system, a sentence with 系统 alone; a named catalog system wins.
+    expect(triage('电脑系统蓝屏了')).toMatchObject({ system: 'other' });
+    expect(triage('系统报错，保存不了').system).toBeNull();
+    expect(triage('体检系统的报告和HIS之间同步不了').system).toBe('integration');
+    expect(triage('护士站打印机卡纸了').systemName).toBeUndefined();
+  });
+
   it('raises clinical interruptions to 一级 with the rule as the reason, but one device for one patient stays 二级', () => {
     const surgery = triage('手术室麻醉系统进不去，病人已经在台上了');
-    expect(surgery).toMatchObject({ level: 1, system: 'icu' });
+    expect(surgery).toMatchObject({ level: 1, system: 'software', systemName: '手术室麻醉系统' });
     expect(surgery.reason).toContain('手术/麻醉中受阻');
     const cashier = triage('收费处医保结算不了，窗口排了几十个人');
     expect(cashier).toMatchObject({ level: 1, system: 'insurance' });

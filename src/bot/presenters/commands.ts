@@ -8,11 +8,11 @@ import type { TicketDoc, TicketEventRecord } from '../../tickets/types.js';
 import { type ChatContent, markdown, plain } from './content.js';
 import { shownTitle } from './mask.js';
 import { nameOf } from './people.js';
-import { at, duration, EVENT_WORDS, levelWords, short, STATUS_WORDS, systemName, tag } from './words.js';
+import { at, duration, EVENT_WORDS, levelWords, short, STATUS_WORDS, tag, ticketSystem } from './words.js';
 
 /** "一级/紧急｜检验系统(LIS)" */
 export function levelAndSystem(bot: BotConfig, t: Pick<TicketDoc, 'level' | 'system'>): string {
-  return `${levelWords(t.level)}｜${systemName(bot, t.system)}`;
+  return `${levelWords(t.level)}｜${ticketSystem(bot, t)}`;
 }
 
 /** "请带上工单号，如「接单 12」" */
@@ -62,7 +62,7 @@ export const resystemAsk = (no: number): ChatContent => plain(`请写明正确�
 export const resystemUnknown = (no: number, words: string, bot: BotConfig): ChatContent =>
   plain(`没认出系统「${short(words, 20)}」。可选：${bot.systems.map((s) => s.name).join('、')}\n例如「改系统 ${no} pacs」`);
 export const resystemed = (bot: BotConfig, t: TicketDoc, to: string | null): ChatContent =>
-  markdown(`**${tag(t.no)}** 已改为${systemName(bot, t.system)}${to ? `，已通知 ${to}` : ''}`);
+  markdown(`**${tag(t.no)}** 已改为${ticketSystem(bot, t)}${to ? `，已通知 ${to}` : ''}`);
 
 export const confirmedReply = (t: TicketDoc): ChatContent =>
   markdown(`感谢确认，**${tag(t.no)}** 已关闭${t.confirmation?.rating ? `（评分 ${t.confirmation.rating} 分）` : ''}`);
@@ -120,7 +120,7 @@ export function listLine(bot: BotConfig, t: TicketDoc): string {
             : `解决 ${at(t.sla.resolve.dueAt)}`;
   const who = [t.reporter.department, t.reporter.contact].filter(Boolean).join(' ');
   const count = (t.reporterCount ?? 1) > 1 ? ` · ${t.reporterCount} 人报告` : '';
-  return `**${tag(t.no)}** ${levelWords(t.level)}｜${systemName(bot, t.system)} ${shownTitle(t.title, 20)}\n　${STATUS_WORDS[t.status]} · ${due}${who ? ` · ${who}` : ''}${count}`;
+  return `**${tag(t.no)}** ${levelWords(t.level)}｜${ticketSystem(bot, t)} ${shownTitle(t.title, 20)}\n　${STATUS_WORDS[t.status]} · ${due}${who ? ` · ${who}` : ''}${count}`;
 }
 
 /**

@@ -11,13 +11,13 @@ import { leadActions } from './lead-alerts.js';
 import { shownTitle } from './mask.js';
 import { personName, staffPhones } from './people.js';
 import { ticketSummary } from './ticket.js';
-import { at, duration, levelWords, systemName, TARGET_WORDS } from './words.js';
+import { at, duration, levelWords, TARGET_WORDS, ticketSystem } from './words.js';
 
 /** The chat command that stops each clock. */
 const STOP_COMMAND: Record<TargetName, string> = { response: '接单', onsite: '到场', resolve: '解决' };
 
 function headline(bot: BotConfig, t: TicketDoc): string {
-  return `#${t.no} ${levelWords(t.level)} · ${systemName(bot, t.system)} · ${shownTitle(t.title, 40, staffPhones(bot))}`;
+  return `#${t.no} ${levelWords(t.level)} · ${ticketSystem(bot, t)} · ${shownTitle(t.title, 40, staffPhones(bot))}`;
 }
 
 function owner(bot: BotConfig, t: TicketDoc): string {

@@ -11,7 +11,7 @@ import type { TicketDoc, TicketEventRecord } from '../../tickets/types.js';
 import type { OutboundContent } from '../../wecom/types.js';
 import { maskIdentifiers, shownTitle } from './mask.js';
 import { personName, staffPhones } from './people.js';
-import { at, duration, LEVEL_NAME, levelWords, short, systemName, systemShort, TARGET_WORDS, tag } from './words.js';
+import { at, duration, LEVEL_NAME, levelWords, short, systemShort, TARGET_WORDS, tag, ticketSystem } from './words.js';
 
 /** The kinds of lead alert (the event table in src/bot/lead-alerts.ts decides when each is sent). */
 export type LeadAlertKind =
@@ -26,7 +26,7 @@ export type LeadAlertKind =
 
 /** "#12 检验系统(LIS) 报告打印不出来" with the title masked for a reader outside the reporter–assignee circle. */
 function named(bot: BotConfig, t: TicketDoc): string {
-  return `${tag(t.no)} ${systemName(bot, t.system)} ${shownTitle(t.title, 30, staffPhones(bot))}`;
+  return `${tag(t.no)} ${ticketSystem(bot, t)} ${shownTitle(t.title, 30, staffPhones(bot))}`;
 }
 
 function holder(bot: BotConfig, t: TicketDoc): string {

@@ -4,16 +4,16 @@ import type { TicketDoc } from '../../tickets/types.js';
 import { local } from '../../time.js';
 import { shownTitle } from './mask.js';
 import { nameOf, personName, responderForReporter, staffPhones, whoWithPhone } from './people.js';
-import { at, levelWords, short, systemName, systemShort, tag } from './words.js';
+import { at, levelWords, short, systemShort, tag, ticketSystem } from './words.js';
 
 /** "#12【一级/紧急】检验系统(LIS)" — for engineers and leads. */
 export function ticketHead(bot: BotConfig, t: Pick<TicketDoc, 'no' | 'level' | 'system'>): string {
-  return `${tag(t.no)}【${levelWords(t.level)}】${systemName(bot, t.system)}`;
+  return `${tag(t.no)}【${levelWords(t.level)}】${ticketSystem(bot, t)}`;
 }
 
 /** "#2 HIS 登录报错" — how every direct message names its ticket: number, system, short title. */
 export function ticketName(bot: BotConfig, t: Pick<TicketDoc, 'no' | 'system' | 'title'>, titleMax = 16): string {
-  return `${tag(t.no)} ${systemName(bot, t.system)} ${shownTitle(t.title, titleMax, staffPhones(bot))}`;
+  return `${tag(t.no)} ${ticketSystem(bot, t)} ${shownTitle(t.title, titleMax, staffPhones(bot))}`;
 }
 
 /**
@@ -35,7 +35,7 @@ export function plainTime(when: Date | string, now: Date): string {
  */
 export function createdReply(bot: BotConfig, t: TicketDoc, notified: string): string {
   const when = plainTime(t.sla.response.dueAt, t.createdAt);
-  return `已登记 ${tag(t.no)}（${systemName(bot, t.system)}·${shownTitle(t.title, 20, staffPhones(bot))}）。${responderForReporter(bot, notified)}会在 ${when} 前联系您。`;
+  return `已登记 ${tag(t.no)}（${ticketSystem(bot, t)}·${shownTitle(t.title, 20, staffPhones(bot))}）。${responderForReporter(bot, notified)}会在 ${when} 前联系您。`;
 }
 
 /**
@@ -43,7 +43,7 @@ export function createdReply(bot: BotConfig, t: TicketDoc, notified: string): st
  * "另外的排队叫号问题也已登记：#13（排队叫号·叫号也没声音）。张伟 工程师（138…）会在 15:48 前联系您。"
  */
 export function alsoOpenedReply(bot: BotConfig, t: TicketDoc, merged: boolean, notified: string): string {
-  const system = systemName(bot, t.system);
+  const system = ticketSystem(bot, t);
   if (merged) return `另外的${system}问题已并入故障事件（您的报修 ${tag(t.no)}），工程师已收到通知。`;
   const when = plainTime(t.sla.response.dueAt, t.createdAt);
   return `另外的${system}问题也已登记：${tag(t.no)}（${system}·${shownTitle(t.title, 20, staffPhones(bot))}）。${responderForReporter(bot, notified)}会在 ${when} 前联系您。`;

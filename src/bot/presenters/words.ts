@@ -69,6 +69,15 @@ export function systemName(bot: BotConfig, system: string): string {
   return bot.systems.find((s) => s.id === system)?.name ?? system;
 }
 
+/**
+ * A ticket's system as shown: other software with the reporter's own name reads "手麻系统（其他软件）", every other
+ * ticket its catalog name (issue #17).
+ */
+export function ticketSystem(bot: BotConfig, t: { system: string; systemLabel?: string | null }): string {
+  const name = systemName(bot, t.system);
+  return t.systemLabel ? `${t.systemLabel}（${name}）` : name;
+}
+
 /** Short system label for chat: "检验系统(LIS)" → "LIS"; a name without brackets stays whole. */
 export function systemShort(bot: BotConfig, id: string): string {
   const name = systemName(bot, id);

@@ -23,6 +23,8 @@ import {
 
 export interface CreateTicketInput {
   system: string;
+  /** For system `software` (其他软件): the name the reporter used ("手麻系统"), shown beside it. */
+  systemLabel?: string | null;
   level: Level;
   title: string;
   description?: string;
@@ -68,6 +70,7 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
     at,
     level: input.level,
     system: input.system,
+    ...(doc.systemLabel ? { systemLabel: doc.systemLabel } : {}),
     title: doc.title,
     reporter: { userid: reporter.userid, name: reporter.name, department: reporter.department ?? null },
     triageReason: doc.triageReason,
@@ -112,6 +115,7 @@ export function newTicketDoc(bot: BotConfig, no: number, input: CreateTicketInpu
     bot: bot.id,
     no,
     system: input.system,
+    ...(input.systemLabel ? { systemLabel: clip(input.systemLabel, 30) } : {}),
     level: input.level,
     triageReason: input.triageReason ?? null,
     title: clip(input.title, 200),

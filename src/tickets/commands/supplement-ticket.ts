@@ -19,6 +19,8 @@ export interface SupplementTicketInput {
   actor: Actor;
   /** A system id of the bot (the reporter named it after a level-1 ticket opened at once). */
   system?: string;
+  /** With system `software`: the name the reporter gave it ("手麻系统"). */
+  systemLabel?: string;
   department?: string;
   contact?: string;
   /** More of the symptom: appended to the description. */
@@ -71,9 +73,11 @@ function fieldChanges(bot: BotConfig, t: TicketDoc, input: SupplementTicketInput
   const set: Record<string, unknown> = {};
   const fields: SupplementFields = {};
   const notes: string[] = [];
-  if (input.system && input.system !== t.system && bot.systems.some((s) => s.id === input.system)) {
+  const label = input.system === 'software' && input.systemLabel ? clip(input.systemLabel, 30) : undefined;
+  if (input.system && (input.system !== t.system || (label && label !== t.systemLabel)) && bot.systems.some((s) => s.id === input.system)) {
     set.system = fields.system = input.system;
-    notes.push(`系统 ${systemName(bot, input.system)}`);
+    if (label) set.systemLabel = fields.systemLabel = label;
+    notes.push(`系统 ${label ? `${label}（${systemName(bot, input.system)}）` : systemName(bot, input.system)}`);
   }
   const department = input.department && clip(input.department, 100);
   if (department && department !== t.reporter.department) {
