@@ -109,8 +109,9 @@ describe('names from the WeCom directory', () => {
   });
 
   it("WeCom's name wins over the bot file's", async () => {
-    // nurse03 is 孙悦 in bots/demo.json and 刘敏 in WeCom.
-    expect(await h.say('nurse03', '值班 lis')).toMatch(/^@刘敏 /);
+    // nurse03 is 孙悦 in bots/demo.json; WeCom knows her as 孙小悦.
+    h.sim.setPerson({ userid: 'nurse03', name: '孙小悦', department: [4] });
+    expect(await h.say('nurse03', '值班 lis')).toMatch(/^@孙小悦 /);
   });
 });
 

@@ -36,7 +36,7 @@ describe('people’s names from the WeCom directory', () => {
   it('shows the WeCom name, main department and mobile of a userid', async () => {
     expect(await directory.person(bot, 'nurse01')).toEqual({
       userid: 'nurse01',
-      name: '李娜',
+      name: '李护士',
       department: '心血管内科',
       mobile: '13700000001',
       source: 'wecom',
@@ -48,24 +48,25 @@ describe('people’s names from the WeCom directory', () => {
   it('asks WeCom once per person until the cache expires, then sees a rename', async () => {
     await directory.person(bot, 'nurse02');
     clock.advance(23 * 3_600_000);
-    expect(await directory.name(bot, 'nurse02')).toBe('王芳');
+    expect(await directory.name(bot, 'nurse02')).toBe('周婷');
     expect(lookups()).toEqual(['nurse02']);
-    sim.setPerson({ userid: 'nurse02', name: '王芳芳', department: [3] });
+    sim.setPerson({ userid: 'nurse02', name: '周婷婷', department: [5] });
     clock.advance(2 * 3_600_000);
-    expect(await directory.name(bot, 'nurse02')).toBe('王芳芳');
+    expect(await directory.name(bot, 'nurse02')).toBe('周婷婷');
     expect(lookups()).toEqual(['nurse02', 'nurse02']);
   });
 
   it('shares one WeCom call between concurrent look-ups of the same person', async () => {
     const names = await Promise.all([1, 2, 3].map(() => directory.name(bot, 'nurse03')));
-    expect(names).toEqual(['刘敏', '刘敏', '刘敏']);
+    expect(names).toEqual(['孙悦', '孙悦', '孙悦']);
     expect(lookups()).toEqual(['nurse03']);
   });
 
   it('falls back to the bot file when WeCom fails, and to the stale answer once it has one', async () => {
+    // nurse01 has another name in WeCom than in the bot file's directory.people: the bot file's is used only while WeCom is silent.
+    sim.setPerson({ userid: 'nurse01', name: '李娜', department: [3], mobile: '13700000001' });
     sim.failNext('user/get', -1, 2);
     expect(await directory.person(bot, 'zhangwei')).toMatchObject({ name: '张伟', mobile: '13800000001', source: 'bot' });
-    // nurse01 is listed in the bot file's directory.people with another name: used only while WeCom is silent.
     expect(await directory.person(bot, 'nurse01')).toMatchObject({ name: '李护士', department: '心内科', source: 'bot' });
     expect(await directory.name(bot, 'nurse01')).toBe('李娜');
     clock.advance(48 * 3_600_000);

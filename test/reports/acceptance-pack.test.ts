@@ -301,7 +301,7 @@ describe('the workbook read back with exceljs', () => {
 
   it('shows people by name, department and phone from the WeCom directory, never as userids', () => {
     const rows = rowsOf('维护记录');
-    expect(rows[0]).toMatchObject({ 报修人: '李娜', 科室: '心血管内科', 联系电话: '13700000001', 工程师: '张伟' });
+    expect(rows[0]).toMatchObject({ 报修人: '李护士', 科室: '心血管内科', 联系电话: '13700000001', 工程师: '张伟' });
     expect(rows[1]).toMatchObject({ 报修人: '孙丽', 科室: '检验科', 工程师: '刘洋' });
     const userids = ['nurse01', 'lab01', 'clerk01', 'nurse04', 'nurse02', 'doctor01', 'zhangwei', 'liuyang', 'chenjing'];
     for (const r of rows)

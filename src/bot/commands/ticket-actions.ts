@@ -26,8 +26,7 @@ import { systemFrom } from '../duty.js';
 import { ARG_SEP, trimArg } from '../grammar.js';
 import { firstResponder } from '../notifier.js';
 import * as say from '../presenters/commands.js';
-import { markdown, plain } from '../presenters/content.js';
-import { systemName, tag } from '../presenters/words.js';
+import { type ChatContent, plain } from '../presenters/content.js';
 import { askForNumber, respond } from './reply.js';
 import type { CommandHandler, Verb } from './types.js';
 
@@ -127,34 +126,29 @@ const reject: CommandHandler = async (ctx, msg, p) => {
   const result = await rejectResolution(ctx, { no: p.no!, actor: msg.from, reason: p.rest });
   if (!result.ok && result.code === 'bad_status') {
     const again = await reportAgain(ctx, p.no!, msg.from.userid, p.rest);
-    if (again) return { reply: markdown(again) };
+    if (again) return { reply: again };
   }
-  return respond(ctx, result, ({ doc: t }) =>
-    t.status === 'open' ? markdown(`**${tag(t.no)}** 已单独登记为待处理工单，值班工程师会尽快处理`) : say.reopened(t),
-  );
+  return respond(ctx, result, ({ doc: t }) => (t.status === 'open' ? say.reopenedAlone(t) : say.reopened(t)));
 };
 
 /**
  * A report closed together with its incident, and its reporter says it is still broken: a new ticket from their own
  * report (same system, level, words), rather than "已关闭，不能退回". Null when that does not apply.
  */
-async function reportAgain(ctx: TicketContext, no: number, userid: string, reason: string): Promise<string | null> {
+async function reportAgain(ctx: TicketContext, no: number, userid: string, reason: string): Promise<ChatContent | null> {
   const t = await getTicket(ctx.bot.id, no);
   if (!t || t.status !== 'closed' || t.parentNo == null || t.reporter.userid !== userid) return null;
   const made = await createTicket(ctx, {
     system: t.system,
     level: t.level,
     title: t.title,
-    description: [
-      t.description,
-      reason ? `（#${t.no} 随 #${t.parentNo} 关闭后仍未解决：${reason}）` : `（#${t.no} 随 #${t.parentNo} 关闭后仍未解决）`,
-    ].join('\n'),
+    description: [t.description, say.stillBrokenNote(t.no, t.parentNo, reason)].join('\n'),
     triageReason: t.triageReason,
     reporter: t.reporter,
     chat: t.chat,
   });
-  if (!made.ok) return made.message;
-  return `${tag(t.no)} 已随 ${tag(t.parentNo)} 关闭，已按您的报修重新登记 **${tag(made.doc.no)}**，值班工程师会尽快处理`;
+  if (!made.ok) return plain(made.message);
+  return say.reportedAgain(t.no, t.parentNo, made.doc.no);
 }
 
 /** The reporter's own report: 取消 means withdrawing it (leads cancel any ticket with a reason). */
@@ -179,17 +173,17 @@ const withdraw: CommandHandler = async (ctx, msg, p) =>
 const resystem: CommandHandler = async (ctx, msg, p) => {
   const ask = askForNumber(p, ' pacs');
   if (ask) return ask;
-  if (roleOf(ctx.bot, msg.from.userid) === 'reporter') return { reply: plain('抱歉，只有工程师可以改系统') };
+  if (roleOf(ctx.bot, msg.from.userid) === 'reporter') return { reply: say.staffOnly('改系统') };
   if (!p.rest) return { reply: say.resystemAsk(p.no!) };
   const system = systemFrom(ctx.bot, p.rest);
   if (!system) return { reply: say.resystemUnknown(p.no!, p.rest, ctx.bot) };
   const changed = await supplementTicket(ctx, { no: p.no!, actor: msg.from, system });
-  if (!changed.ok) return { reply: plain(changed.code === 'nothing' ? `#${p.no} 已是该系统` : changed.message) };
+  if (!changed.ok) return { reply: changed.code === 'nothing' ? say.sameSystem(p.no!) : plain(changed.message) };
   const t = changed.doc;
   const onDuty = firstResponder(ctx.bot, t.system, ctx.clock.now());
   const covers = (u: string) => u === onDuty || engineersFor(ctx.bot, t.system).some((e) => e.userid === u);
   if (t.assignee && !covers(t.assignee.userid)) {
-    const moved = await transferTicket(ctx, { no: t.no, actor: msg.from, to: onDuty, reason: `改系统：${systemName(ctx.bot, t.system)}` });
+    const moved = await transferTicket(ctx, { no: t.no, actor: msg.from, to: onDuty, reason: say.resystemReason(ctx.bot, t.system) });
     if (moved.ok) return respond(ctx, moved, ({ doc }) => say.resystemed(ctx.bot, doc, personName(ctx.bot, onDuty)));
   }
   return respond(ctx, changed, ({ doc }) => say.resystemed(ctx.bot, doc, t.status === 'open' ? personName(ctx.bot, onDuty) : null));

@@ -8,7 +8,7 @@ import type { TicketDoc, TicketEventRecord } from '../../tickets/types.js';
 import { type ChatContent, markdown, plain } from './content.js';
 import { shownTitle } from './mask.js';
 import { nameOf } from './people.js';
-import { at, duration, EVENT_WORDS, levelWords, short, STATUS_WORDS, tag, ticketSystem } from './words.js';
+import { at, duration, EVENT_WORDS, levelWords, short, STATUS_WORDS, systemName, tag, ticketSystem } from './words.js';
 
 /** "一级/紧急｜检验系统(LIS)" */
 export function levelAndSystem(bot: BotConfig, t: Pick<TicketDoc, 'level' | 'system'>): string {
@@ -68,6 +68,21 @@ export const confirmedReply = (t: TicketDoc): ChatContent =>
   markdown(`感谢确认，**${tag(t.no)}** 已关闭${t.confirmation?.rating ? `（评分 ${t.confirmation.rating} 分）` : ''}`);
 
 export const reopened = (t: TicketDoc): ChatContent => markdown(`**${tag(t.no)}** 已重新打开，${t.assignee?.name ?? '工程师'} 会继续处理`);
+
+/** 未解决 on a ticket that had to be opened again on its own (its incident closed): the reporter's answer. */
+export const reopenedAlone = (t: TicketDoc): ChatContent => markdown(`**${tag(t.no)}** 已单独登记为待处理工单，值班工程师会尽快处理`);
+/** A report closed with its incident and still broken: registered again as a new ticket of the reporter's own. */
+export const reportedAgain = (no: number, incident: number, made: number): ChatContent =>
+  markdown(`${tag(no)} 已随 ${tag(incident)} 关闭，已按您的报修重新登记 **${tag(made)}**，值班工程师会尽快处理`);
+/** The line added to the new ticket's description (the record says why it exists). */
+export const stillBrokenNote = (no: number, incident: number, reason: string): string =>
+  `（${tag(no)} 随 ${tag(incident)} 关闭后仍未解决${reason ? `：${reason}` : ''}）`;
+
+/** "抱歉，只有工程师可以改系统" — the same words as tickets/guards.ts `requireStaff`. */
+export const staffOnly = (what: string): ChatContent => plain(`抱歉，只有工程师可以${what}`);
+export const sameSystem = (no: number): ChatContent => plain(`${tag(no)} 已是该系统`);
+/** The transfer reason recorded when 改系统 moves a ticket to the new system's engineer. */
+export const resystemReason = (bot: BotConfig, system: string): string => `改系统：${systemName(bot, system)}`;
 
 export const cancelled = (t: TicketDoc): ChatContent => markdown(`**${tag(t.no)}** 已取消`);
 export const withdrawn = (t: TicketDoc): ChatContent =>

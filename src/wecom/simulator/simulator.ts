@@ -47,9 +47,10 @@ export const DEMO_PEOPLE: SimPerson[] = [
   { userid: 'zhaomin', name: '赵敏', department: [7], mobile: '13800000004' },
   { userid: 'wanglei', name: '王磊', department: [2], mobile: '13900000001' },
   { userid: 'xuli', name: '徐丽', department: [2], mobile: '13900000002' },
-  { userid: 'nurse01', name: '李娜', department: [3], mobile: '13700000001' },
-  { userid: 'nurse02', name: '王芳', department: [3], mobile: '13700000002' },
-  { userid: 'nurse03', name: '刘敏', department: [5], mobile: '13700000003' },
+  // nurse01–03 carry the names bots/demo.json gives them (the playground lists those), so the demo reads one name.
+  { userid: 'nurse01', name: '李护士', department: [3], mobile: '13700000001' },
+  { userid: 'nurse02', name: '周婷', department: [5], mobile: '13700000002' },
+  { userid: 'nurse03', name: '孙悦', department: [4], mobile: '13700000003' },
   { userid: 'nurse04', name: '陈晓燕', department: [5], mobile: '13700000004' },
   { userid: 'doctor01', name: '周杰', department: [5], mobile: '13700000011' },
   { userid: 'lab01', name: '孙丽', department: [4], mobile: '13700000021' },
