@@ -63,6 +63,8 @@ describe('command arguments separated by commas or colons of either width', () =
     const bot = loadBots('bots', {}).get('demo')!;
     expect(transferTarget(bot, 'zhaomin,交接：数据库问题')).toEqual({ to: 'zhaomin', reason: '交接：数据库问题' });
     expect(transferTarget(bot, '赵敏，我下班了')).toEqual({ to: 'zhaomin', reason: '我下班了' });
+    // The grammar strips a trailing mention; the one after 转派 is read from the raw text, up to a comma too.
+    expect(transferTarget(bot, '', '转派 12 @zhaomin，交接').to).toBe('zhaomin');
   });
 
   it.each([

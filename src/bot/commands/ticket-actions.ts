@@ -81,7 +81,7 @@ export function transferTarget(bot: BotConfig, rest: string, text?: string): { t
   // The grammar strips @mentions (the bot's own among them); the ones after 转派 name the new engineer.
   const raw = text ?? '';
   const verbAt = raw.indexOf('转派');
-  const mention = verbAt >= 0 ? /@(\S+)/.exec(raw.slice(verbAt + 2))?.[1] : undefined;
+  const mention = verbAt >= 0 ? /@([^\s,，;；、:：]+)/.exec(raw.slice(verbAt + 2))?.[1] : undefined;
   if (mention) return { to: find(mention) ?? mention, reason: rest };
   return { to: first ? first.replace(/^@/, '') : null, reason: after };
 }
