@@ -214,7 +214,7 @@ export async function startService(opts: ServiceOptions = {}): Promise<Service> 
     await embedded?.stop();
     throw e;
   }
-  const scheduler = createScheduler({ processEvery: opts.processEvery });
+  const scheduler = createScheduler({ processEvery: opts.processEvery, clock: opts.clock });
   const ctx: ServiceContext = { env, bots, clock: opts.clock ?? systemClock, scheduler, registry: new ServiceRegistry() };
   let features: Feature[];
   try {

@@ -50,7 +50,7 @@ export async function slaBench(): Promise<BenchResult> {
     toUsers: async () => void sent++,
     toGroup: async () => void sent++,
   };
-  defineEscalationJobs(scheduler.agenda, { bots, clock: systemClock, notify, events: new TicketEventBus() });
+  defineEscalationJobs(scheduler, { bots, clock: systemClock, notify, events: new TicketEventBus() });
 
   // Tickets whose response 50 % falls in [base, base + window]; base leaves time to create all the jobs.
   const prepStarted = Date.now();

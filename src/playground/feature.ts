@@ -25,8 +25,6 @@ export interface PlaygroundDeps {
   clock: OffsetClock;
   /** The built pages (default: dist/web). */
   web?: StaticFiles;
-  /** How often jobs due by the demo clock are pulled forward, in ms (default 1000). */
-  pumpEveryMs?: number;
 }
 
 /** A person a visitor can be: a reporter of the bot file's directory, an engineer or a lead of the roster. */
@@ -117,24 +115,6 @@ function untilNext(now: Date, hhmm: string): number {
   return at.valueOf() - now.getTime();
 }
 
-/**
- * Jobs are stored with their due instant by the service clock, and Agenda runs them by real time. With the demo
- * clock ahead, pull every job already due by the service clock to "now" in real time so it runs at its next poll.
- * `all` also pulls recurring jobs (the reports tick), done right after the visitor moves the clock.
- * (Without arch's scheduler wrapper on the service clock — issue #10 — this is how the demo drives what exists.)
- */
-export async function pullDueJobs(clock: { now(): Date }, all: boolean): Promise<number> {
-  const realNow = new Date();
-  if (clock.now().getTime() <= realNow.getTime()) return 0;
-  const res = await mongoose.connection
-    .collection('agendaJobs')
-    .updateMany(
-      { nextRunAt: { $gt: realNow, $lte: clock.now() }, disabled: { $ne: true }, ...(all ? {} : { repeatInterval: null }) },
-      { $set: { nextRunAt: realNow } },
-    );
-  return res.modifiedCount;
-}
-
 /** Empties every collection (recurring job definitions stay), for the reset button. */
 async function emptyDatabase(): Promise<void> {
   const db = mongoose.connection.db;
@@ -157,7 +137,6 @@ function createPlayground(ctx: ServiceContext, deps: PlaygroundDeps): Feature {
   const people = peopleOf(bot);
   const known = new Map(people.map((p) => [p.userid, p]));
   const streams = new Set<PassThrough>();
-  let pump: NodeJS.Timeout | undefined;
 
   const onReceived = (r: Received) => {
     feed.fromWecom(r);
@@ -255,7 +234,8 @@ function createPlayground(ctx: ServiceContext, deps: PlaygroundDeps): Feature {
     const { action } = bodyOf<{ action: 'plus10m' | 'plus1h' | 'morning' }>(k, 'clock');
     const ms = action === 'plus10m' ? 10 * MIN : action === 'plus1h' ? 60 * MIN : untilNext(clock.now(), bot.digest.time);
     clock.advance(ms);
-    const pulled = await pullDueJobs(clock, true);
+    // Jobs scheduled before the jump are now due by the demo clock: run them (and the digest/inspection ticks) now.
+    const pulled = await ctx.scheduler.runDue(clock.now(), { recurring: true });
     const now = local(clock.now()).format('MM-DD HH:mm');
     feed.add({ pane: 'group', from: 'system', kind: 'notice', text: `时间快进 ${Math.round(ms / MIN)} 分钟，现在是 ${now}` });
     broadcast('clock', clockState());
@@ -277,17 +257,12 @@ function createPlayground(ctx: ServiceContext, deps: PlaygroundDeps): Feature {
     routers: [router],
     start() {
       sim.on('received', onReceived);
-      pump = setInterval(() => {
-        pullDueJobs(clock, false).catch((e: Error) => log.warn({ err: e.message }, 'playground job pump failed'));
-      }, deps.pumpEveryMs ?? 1000);
-      pump.unref();
     },
     drain() {
       for (const s of streams) s.end();
       streams.clear();
     },
     stop() {
-      clearInterval(pump);
       sim.off('received', onReceived);
     },
   };

@@ -14,15 +14,14 @@ export interface SlaFeatureOptions {
   notify?: EscalationNotifier;
   /** Parallel escalation jobs per instance (default 20). */
   concurrency?: number;
-  /** A failed escalation run is tried again after this (default 30 s). */
-  retryFailedMs?: number;
   /** How often recently changed tickets are re-synced (default every 10 minutes). */
   reconcileEvery?: string;
 }
 
 /** SLA escalation: Agenda jobs chasing every running target, kept in step with ticket events. */
 export function createSlaFeature(ctx: ServiceContext, opts: SlaFeatureOptions = {}): Feature {
-  const { agenda } = ctx.scheduler;
+  const { scheduler } = ctx;
+  const { agenda } = scheduler;
   // Looked up on use: the channel is another feature of the same service.
   const notify: EscalationNotifier = opts.notify ?? {
     toUsers: (...a) => ctx.registry.port('messenger').toUsers(...a),
@@ -36,11 +35,11 @@ export function createSlaFeature(ctx: ServiceContext, opts: SlaFeatureOptions = 
         name: 'sla-escalation',
         applicableEvents: EVENT_TYPES.filter((t) => !QUIET.includes(t)),
         // A new ticket's engineer is pinged by the bot's notifier; escalation only keeps the jobs in step.
-        on: ({ bot, ticket }) => syncTicketByNo(agenda, bot, ticket.no),
+        on: ({ bot, ticket }) => syncTicketByNo(scheduler, bot, ticket.no),
       },
     ],
     init() {
-      defineEscalationJobs(agenda, deps, { concurrency: opts.concurrency, retryFailedMs: opts.retryFailedMs });
+      defineEscalationJobs(scheduler, deps, { concurrency: opts.concurrency });
     },
     async start() {
       warnUncoveredYears(ctx.clock.now());

@@ -5,8 +5,9 @@
  * ticket as stored (pause, resume, level change, transfer, met targets, end of the ticket), a start-up sweep
  * re-creates anything a crash lost, and the handler itself re-checks the ticket, so a stale job is harmless.
  */
-import type { Agenda, Job } from 'agenda';
+import type { Job } from 'agenda';
 import type { BotConfig } from '../config/bots.js';
+import type { Scheduler } from '../jobs/scheduler.js';
 import { log } from '../log.js';
 import { activeTickets, getTicket } from '../tickets/queries.js';
 import type { TicketDoc } from '../tickets/types.js';
@@ -26,18 +27,11 @@ export interface EscalationJobData {
   at: string;
 }
 
-/** A clock behind real time (tests, replays) must not spin a not-yet-due job: retry no sooner than this. */
-const NOT_DUE_RETRY_MS = 1_000;
-/** A run that failed (database or outbox trouble) is tried again after this. */
-const FAILED_RETRY_MS = 30_000;
 /** The periodic sweep re-checks tickets changed within this window (where a job update could have raced). */
 const RECENT_MS = 30 * 60_000;
 
-export function defineEscalationJobs(
-  agenda: Agenda,
-  deps: EscalationDeps,
-  opts: { concurrency?: number; retryFailedMs?: number } = {},
-): void {
+export function defineEscalationJobs(scheduler: Scheduler, deps: EscalationDeps, opts: { concurrency?: number } = {}): void {
+  const { agenda } = scheduler;
   agenda.define<EscalationJobData>(
     ESCALATION_JOB,
     async (job: Job<EscalationJobData>) => {
@@ -46,15 +40,15 @@ export function defineEscalationJobs(
         const out = await escalateTarget(deps, { bot, no, target }, deps.clock.now());
         if (out.next?.key === step) {
           // Still this step (the clock is behind, or the deadline moved): the run's own save keeps this time.
-          job.attrs.nextRunAt = new Date(Math.max(out.next.at.getTime(), Date.now() + NOT_DUE_RETRY_MS));
+          scheduler.retryLater(job, { notDueUntil: out.next.at });
           return;
         }
-        if (out.next) await scheduleStep(agenda, { bot, no, target, step: out.next.key, at: out.next.at.toISOString() }, 'insertOnly');
+        if (out.next) await scheduleStep(scheduler, { bot, no, target, step: out.next.key, at: out.next.at.toISOString() }, 'insertOnly');
       } catch (err) {
         // A thrown one-time job stays in the collection with no next run: it would never run again, and its unique
         // key would keep the start-up sweep from re-creating the step. Run it again instead; the run is idempotent.
         log.warn({ bot, no, target, step, err: (err as Error).message }, 'sla escalation step failed, retrying');
-        job.attrs.nextRunAt = new Date(Date.now() + (opts.retryFailedMs ?? FAILED_RETRY_MS));
+        scheduler.retryLater(job, { failed: err as Error });
         return;
       }
       // Removed here, not by Agenda's removeOnComplete: that removal happens after the job's `complete` event,
@@ -66,13 +60,9 @@ export function defineEscalationJobs(
   );
   agenda.define(RECONCILE_JOB, async (job: Job<{ recentOnly?: boolean }>) => {
     const since = job.attrs.data?.recentOnly ? new Date(deps.clock.now().getTime() - RECENT_MS) : undefined;
-    const n = await reconcileAll(agenda, deps.bots, since);
+    const n = await reconcileAll(scheduler, deps.bots, since);
     log.info({ tickets: n, recentOnly: Boolean(since) }, 'sla jobs reconciled');
   });
-}
-
-function uniqueOf(d: Pick<EscalationJobData, 'bot' | 'no' | 'target' | 'step'>) {
-  return { 'data.bot': d.bot, 'data.no': d.no, 'data.target': d.target, 'data.step': d.step };
 }
 
 /**
@@ -82,19 +72,18 @@ function uniqueOf(d: Pick<EscalationJobData, 'bot' | 'no' | 'target' | 'step'>) 
  * - `insertOnly` (a job scheduling its successor, the start-up sweep): an existing job is left alone, since
  *   whoever wrote it read the ticket no earlier than we did.
  */
-export async function scheduleStep(agenda: Agenda, data: EscalationJobData, mode: 'replace' | 'insertOnly'): Promise<void> {
+export async function scheduleStep(scheduler: Scheduler, data: EscalationJobData, mode: 'replace' | 'insertOnly'): Promise<void> {
   if (mode === 'replace')
-    await agenda.cancel({ name: ESCALATION_JOB, data: { bot: data.bot, no: data.no, target: data.target, step: data.step } });
-  await agenda
-    .create(ESCALATION_JOB, data)
-    .unique(uniqueOf(data), { insertOnly: mode === 'insertOnly' })
-    .schedule(new Date(data.at))
-    .save();
+    await scheduler.agenda.cancel({ name: ESCALATION_JOB, data: { bot: data.bot, no: data.no, target: data.target, step: data.step } });
+  await scheduler.scheduleAt(ESCALATION_JOB, data, new Date(data.at), {
+    unique: ['bot', 'no', 'target', 'step'],
+    insertOnly: mode === 'insertOnly',
+  });
 }
 
 /** Removes every escalation job of a target (it stopped: met, paused, ticket finished). */
-export async function cancelTarget(agenda: Agenda, bot: string, no: number, target: TargetName): Promise<number> {
-  return agenda.cancel({ name: ESCALATION_JOB, data: { bot, no, target } });
+export async function cancelTarget(scheduler: Scheduler, bot: string, no: number, target: TargetName): Promise<number> {
+  return scheduler.agenda.cancel({ name: ESCALATION_JOB, data: { bot, no, target } });
 }
 
 /**
@@ -102,19 +91,19 @@ export async function cancelTarget(agenda: Agenda, bot: string, no: number, targ
  * (re)scheduled at its current instant; targets that stopped lose their jobs. Stale jobs of other steps
  * may stay: they re-check the ticket when they fire and then do nothing.
  */
-export async function syncTicketJobs(agenda: Agenda, bot: BotConfig, ticket: TicketDoc, insertOnly = false): Promise<void> {
+export async function syncTicketJobs(scheduler: Scheduler, bot: BotConfig, ticket: TicketDoc, insertOnly = false): Promise<void> {
   for (const target of TARGET_NAMES) {
     const next = nextPendingStep(bot, ticket, target);
     const data = next && { bot: bot.id, no: ticket.no, target, step: next.key, at: next.at.toISOString() };
-    if (data) await scheduleStep(agenda, data, insertOnly ? 'insertOnly' : 'replace');
-    else if (!insertOnly) await cancelTarget(agenda, bot.id, ticket.no, target);
+    if (data) await scheduleStep(scheduler, data, insertOnly ? 'insertOnly' : 'replace');
+    else if (!insertOnly) await cancelTarget(scheduler, bot.id, ticket.no, target);
   }
 }
 
 /** Re-reads the ticket (the event's snapshot may be older than another instance's change) and syncs. */
-export async function syncTicketByNo(agenda: Agenda, bot: BotConfig, no: number): Promise<void> {
+export async function syncTicketByNo(scheduler: Scheduler, bot: BotConfig, no: number): Promise<void> {
   const ticket = await getTicket(bot.id, no);
-  if (ticket) await syncTicketJobs(agenda, bot, ticket);
+  if (ticket) await syncTicketJobs(scheduler, bot, ticket);
 }
 
 /**
@@ -122,12 +111,12 @@ export async function syncTicketByNo(agenda: Agenda, bot: BotConfig, no: number)
  * existing jobs untouched. Periodically (`since`): tickets changed recently are fully re-synced, which
  * repairs a reschedule that raced with a running job.
  */
-export async function reconcileAll(agenda: Agenda, bots: Map<string, BotConfig>, since?: Date): Promise<number> {
+export async function reconcileAll(scheduler: Scheduler, bots: Map<string, BotConfig>, since?: Date): Promise<number> {
   let n = 0;
   for await (const t of activeTickets([...bots.keys()], since)) {
     const bot = bots.get(t.bot);
     if (!bot) continue;
-    await syncTicketJobs(agenda, bot, t, !since);
+    await syncTicketJobs(scheduler, bot, t, !since);
     n++;
   }
   return n;

@@ -3,9 +3,10 @@
  * (bot, no, resolvedAt): a job left from an earlier resolution (reopened, then resolved again) finds a
  * different resolvedAt on the ticket and does nothing, and the status precondition makes every run idempotent.
  */
-import type { Agenda, Job } from 'agenda';
+import type { Job } from 'agenda';
 import type { BotConfig } from '../config/bots.js';
 import type { Clock } from '../clock.js';
+import type { Scheduler } from '../jobs/scheduler.js';
 import { log } from '../log.js';
 import { autoCloseTicket } from './commands/auto-close-ticket.js';
 import { remindConfirmation } from './commands/remind-confirmation.js';
@@ -24,10 +25,8 @@ export interface ResolutionJobData {
 }
 
 const HOUR = 3600_000;
-const NOT_DUE_RETRY_MS = 1_000;
-const FAILED_RETRY_MS = 30_000;
 
-export function defineTicketJobs(agenda: Agenda, bots: Map<string, BotConfig>, clock: Clock, events: TicketEventBus): void {
+export function defineTicketJobs(scheduler: Scheduler, bots: Map<string, BotConfig>, clock: Clock, events: TicketEventBus): void {
   const run = (kind: 'remind' | 'close') => async (job: Job<ResolutionJobData>) => {
     const { bot: botId, no, resolvedAt } = job.attrs.data;
     const bot = bots.get(botId);
@@ -35,8 +34,8 @@ export function defineTicketJobs(agenda: Agenda, bots: Map<string, BotConfig>, c
     const hours = kind === 'remind' ? bot.tickets.confirmReminderHours : bot.tickets.autoCloseHours;
     const due = new Date(resolvedAt).getTime() + hours * HOUR;
     if (clock.now().getTime() < due) {
-      // The service clock is behind Agenda's (tests, replays): not due yet, look again later instead of acting early.
-      job.attrs.nextRunAt = new Date(Math.max(due, Date.now() + NOT_DUE_RETRY_MS));
+      // Not due by the service clock yet: look again then instead of acting early.
+      scheduler.retryLater(job, { notDueUntil: new Date(due) });
       return;
     }
     const ctx = { bot, clock, events };
@@ -47,15 +46,15 @@ export function defineTicketJobs(agenda: Agenda, bots: Map<string, BotConfig>, c
       // A failed one-off job would never run again (and the start-up sweep keeps existing jobs): retry it. The
       // status precondition makes a repeat harmless.
       log.warn({ bot: botId, no, job: job.attrs.name, err: (err as Error).message }, 'ticket job failed, retrying');
-      job.attrs.nextRunAt = new Date(Date.now() + FAILED_RETRY_MS);
+      scheduler.retryLater(job, { failed: err as Error });
     }
   };
-  agenda.define(CONFIRM_REMINDER_JOB, run('remind'));
-  agenda.define(AUTO_CLOSE_JOB, run('close'));
+  scheduler.agenda.define(CONFIRM_REMINDER_JOB, run('remind'));
+  scheduler.agenda.define(AUTO_CLOSE_JOB, run('close'));
 }
 
 /** Schedules (or re-schedules) both jobs of a resolution; `insertOnly` leaves an existing schedule alone. */
-export async function scheduleResolutionJobs(agenda: Agenda, bot: BotConfig, ticket: TicketDoc, insertOnly = false): Promise<void> {
+export async function scheduleResolutionJobs(scheduler: Scheduler, bot: BotConfig, ticket: TicketDoc, insertOnly = false): Promise<void> {
   if (!ticket.resolvedAt) return;
   const resolvedAt = new Date(ticket.resolvedAt);
   const data: ResolutionJobData = { bot: bot.id, no: ticket.no, resolvedAt: resolvedAt.toISOString() };
@@ -64,26 +63,25 @@ export async function scheduleResolutionJobs(agenda: Agenda, bot: BotConfig, tic
     [AUTO_CLOSE_JOB, bot.tickets.autoCloseHours],
   ];
   for (const [name, hours] of jobs) {
-    await agenda
-      .create(name, data)
-      .unique({ 'data.bot': bot.id, 'data.no': ticket.no, 'data.resolvedAt': data.resolvedAt }, { insertOnly })
-      .schedule(new Date(resolvedAt.getTime() + hours * HOUR))
-      .save();
+    await scheduler.scheduleAt(name, data, new Date(resolvedAt.getTime() + hours * HOUR), {
+      unique: ['bot', 'no', 'resolvedAt'],
+      insertOnly,
+    });
   }
 }
 
 /** Every resolution schedules its reminder and auto-close. */
-export function scheduleOnResolve(agenda: Agenda): TicketEventProcessor {
+export function scheduleOnResolve(scheduler: Scheduler): TicketEventProcessor {
   return {
     name: 'resolution-jobs',
     applicableEvents: ['resolved'],
-    on: ({ bot, ticket }) => scheduleResolutionJobs(agenda, bot, ticket),
+    on: ({ bot, ticket }) => scheduleResolutionJobs(scheduler, bot, ticket),
   };
 }
 
 /** Start-up sweep: a resolution whose scheduling was lost in a crash gets its jobs (existing ones are kept). */
-export async function ensureResolutionJobs(agenda: Agenda, bots: Map<string, BotConfig>): Promise<number> {
+export async function ensureResolutionJobs(scheduler: Scheduler, bots: Map<string, BotConfig>): Promise<number> {
   const resolved = await Ticket.find({ bot: { $in: [...bots.keys()] }, status: 'resolved' }, { pending: 0 }).lean<TicketDoc[]>();
-  for (const t of resolved) await scheduleResolutionJobs(agenda, bots.get(t.bot)!, t, true);
+  for (const t of resolved) await scheduleResolutionJobs(scheduler, bots.get(t.bot)!, t, true);
   return resolved.length;
 }

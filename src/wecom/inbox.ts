@@ -1,3 +1,4 @@
+import { backoffDelay, INBOX_BACKOFF } from '../jobs/backoff.js';
 import mongoose, { Schema, type Types } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { isDatabaseAway, whileDatabaseAway } from '../db/while-down.js';
@@ -311,7 +312,7 @@ export class Inbox {
   }
 
   private backoff(attempts: number): number {
-    return Math.min(2 ** (attempts - 1) * 5000, 30 * 60_000);
+    return backoffDelay(INBOX_BACKOFF, attempts);
   }
 
   private async claimAndRun(filter: Record<string, unknown>, takeover = false): Promise<boolean> {

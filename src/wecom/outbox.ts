@@ -1,3 +1,4 @@
+import { backoffDelay, OUTBOX_BACKOFF } from '../jobs/backoff.js';
 import mongoose, { Schema, type Types } from 'mongoose';
 import type { BotConfig } from '../config/bots.js';
 import type { Clock } from '../clock.js';
@@ -479,7 +480,7 @@ export class Outbox {
   }
 
   private backoff(attempts: number): number {
-    return Math.min(2 ** (attempts - 1) * 2000, 10 * 60_000);
+    return backoffDelay(OUTBOX_BACKOFF, attempts);
   }
 
   private async release(doc: OutboxDoc, set: { nextAttemptAt: Date; lastError?: string; attempts?: number }): Promise<void> {

@@ -5,7 +5,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoAwareService } from '../../src/playground/demo.js';
-import { pullDueJobs } from '../../src/playground/feature.js';
 import { local } from '../../src/time.js';
 import { launchChromium, screenshot, startAsNpmStart } from './helpers.js';
 
@@ -108,7 +107,7 @@ describe('/dashboard', () => {
     await expect.poll(async () => (await api<{ status: string }>('/api/tickets/demo/2')).status, { timeout: T }).toBe('claimed');
     // Past ticket 1's 30-minute response target by the service clock.
     svc.demo!.clock.advance(45 * 60_000);
-    await pullDueJobs(svc.demo!.clock, true);
+    await svc.service.ctx.scheduler.runDue(svc.demo!.clock.now(), { recurring: true });
     await page.reload();
     await page.locator('body[data-loaded]').waitFor({ timeout: T });
     await page
