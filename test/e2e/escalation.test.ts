@@ -12,8 +12,7 @@
  */
 import mongoose from 'mongoose';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Job } from 'agenda';
-import { ESCALATION_JOB, type EscalationJobData } from '../../src/sla/jobs.js';
+import { ESCALATION_JOB } from '../../src/sla/jobs.js';
 import { parseInstant } from '../../src/time.js';
 import { type BotHarness, noIn, startBotHarness, webhookTexts } from '../bot/helpers.js';
 import { testDbName } from '../helpers/db.js';
@@ -68,34 +67,16 @@ async function until(h: BotHarness, what: string, check: () => boolean): Promise
     });
 }
 
-/** Waits until `user` has received `step` of the target (and the outbox has nothing else in flight). */
+/** Runs what is due by the service clock, then waits until `user` has received `step` of the target. */
 async function stepArrives(h: BotHarness, user: string, no: number, target: TargetName, step: string): Promise<void> {
+  await h.service.ctx.scheduler.runDue();
   await until(h, `${target} ${step} to ${user}`, () => dmSteps(h, user, no, target).includes(step));
   await h.settle();
 }
 
-/**
- * Resolves when an escalation job of the ticket's target has run START to finish after this call, i.e. it
- * saw the service clock as set now, and whatever it sent has been delivered. Used to assert that nothing
- * fired without sleeping.
- */
-async function jobRunsAgain(h: BotHarness, no: number, target: TargetName): Promise<void> {
-  const agenda = h.service.ctx.scheduler.agenda;
-  const since = Date.now();
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      agenda.off(`complete:${ESCALATION_JOB}`, onComplete);
-      reject(new Error(`no ${target} escalation job of #${no} ran`));
-    }, WAIT_MS);
-    function onComplete(job: Job) {
-      const d = job.attrs.data as EscalationJobData;
-      if (d.no !== no || d.target !== target || (job.attrs.lastRunAt?.getTime() ?? 0) <= since) return;
-      clearTimeout(timer);
-      agenda.off(`complete:${ESCALATION_JOB}`, onComplete);
-      resolve();
-    }
-    agenda.on(`complete:${ESCALATION_JOB}`, onComplete);
-  });
+/** Runs every job due by the service clock as set now and waits until what it sent was delivered. */
+async function runDue(h: BotHarness): Promise<void> {
+  await h.service.ctx.scheduler.runDue();
   await h.settle();
 }
 
@@ -124,7 +105,7 @@ describe('escalation through the production service and the WeCom simulator', ()
 
     // 29 min: the 50 % job looks at the clock and stays quiet.
     h.clock.set(at(`${DAY}T09:29`));
-    await jobRunsAgain(h, no, 'response');
+    await runDue(h);
     expect(dmSteps(h, 'zhangwei', no, 'response')).toEqual([]);
 
     h.clock.set(at(`${DAY}T09:30`));
@@ -188,7 +169,7 @@ describe('escalation through the production service and the WeCom simulator', ()
 
     // Past the response deadline and a repeat: the resolve job runs, nothing about the response is sent.
     h.clock.set(at(`${DAY}T10:31`));
-    await jobRunsAgain(h, no, 'resolve');
+    await runDue(h);
     for (const u of ['zhangwei', 'liuyang', 'zhaomin', 'wanglei', 'xuli']) expect(dmSteps(h, u, no, 'response')).toEqual([]);
     expect(groupSteps(h, no, 'response')).toEqual([]);
 
@@ -231,11 +212,11 @@ describe('escalation through the production service and the WeCom simulator', ()
     const t = await h.ticket(no);
     expect(t.sla.resolve).toMatchObject({ dueAt: '2026-11-16T09:00:00+08:00', pausedMs: 24 * 3600_000 });
     await expect.poll(() => pendingJobs(no)).toEqual(['resolve:50%']);
-    await jobRunsAgain(h, no, 'resolve');
+    await runDue(h);
     expect(dmSteps(h, 'zhangwei', no, 'resolve')).toEqual([]);
 
     h.clock.set(at('2026-11-13T08:59'));
-    await jobRunsAgain(h, no, 'resolve');
+    await runDue(h);
     expect(dmSteps(h, 'zhangwei', no, 'resolve')).toEqual([]);
 
     h.clock.set(at('2026-11-13T09:00'));
@@ -254,7 +235,7 @@ describe('escalation through the production service and the WeCom simulator', ()
     expect(t.sla.response.dueAt).toBe(`${DAY}T09:30:00+08:00`);
 
     h.clock.set(at(`${DAY}T09:14`));
-    await jobRunsAgain(h, no, 'response');
+    await runDue(h);
     expect(dmSteps(h, 'zhangwei', no, 'response')).toEqual([]);
     h.clock.set(at(`${DAY}T09:15`));
     await stepArrives(h, 'zhangwei', no, 'response', '50%');

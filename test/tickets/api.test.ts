@@ -187,7 +187,7 @@ describe('admin ticket API', () => {
     const no = await resolvedTicket();
     const resolvedAt = (await getTicket('demo', no))!.resolvedAt!;
     const jobs = await mongoose.connection.db!.collection('agendaJobs').find({ 'data.no': no }).toArray();
-    const at = Object.fromEntries(jobs.map((j) => [j.name, (j.nextRunAt as Date).getTime() - resolvedAt.getTime()]));
+    const at = Object.fromEntries(jobs.map((j) => [j.name, new Date(j.data.dueAt).getTime() - resolvedAt.getTime()]));
     expect(at).toEqual({ [CONFIRM_REMINDER_JOB]: 24 * HOUR, [AUTO_CLOSE_JOB]: 72 * HOUR });
   });
 });
