@@ -46,14 +46,11 @@ export function personName(bot: BotConfig, userid: string): string {
   );
 }
 
-const anchorCache = new WeakMap<Rotation, number>();
-function anchorOf(r: Rotation): number {
-  let t = anchorCache.get(r);
-  if (t === undefined) {
-    t = dayjs.tz(r.anchor, ZONE).valueOf();
-    anchorCache.set(r, t);
-  }
-  return t;
+/** The parsed anchor, memoised on the rotation object itself (per loaded bot file: nothing process-wide). */
+const ANCHOR_MS = Symbol('anchorMs');
+function anchorOf(r: Rotation & { [ANCHOR_MS]?: number }): number {
+  r[ANCHOR_MS] ??= dayjs.tz(r.anchor, ZONE).valueOf();
+  return r[ANCHOR_MS];
 }
 
 /** Index of the shift containing `t` (negative before the anchor). Asia/Shanghai has no DST, so a day is 24 h. */

@@ -181,14 +181,11 @@ export function createCalendar(cfg: CalendarConfig): Calendar {
   };
 }
 
-const cache = new WeakMap<CalendarConfig, Calendar>();
+/** Where a loaded calendar configuration keeps the calendar built from it (per object: nothing process-wide). */
+const BUILT = Symbol('calendar');
 
-/** The calendar of a bot, built once per loaded configuration. */
-export function calendarFor(bot: { calendar: CalendarConfig }): Calendar {
-  let cal = cache.get(bot.calendar);
-  if (!cal) {
-    cal = createCalendar(bot.calendar);
-    cache.set(bot.calendar, cal);
-  }
-  return cal;
+/** The calendar of a bot, built once per loaded configuration object and kept on it. */
+export function calendarFor(bot: { calendar: CalendarConfig & { [BUILT]?: Calendar } }): Calendar {
+  bot.calendar[BUILT] ??= createCalendar(bot.calendar);
+  return bot.calendar[BUILT];
 }

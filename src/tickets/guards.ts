@@ -56,6 +56,15 @@ export function statusRefusal(t: TicketDoc, what: string): Refusal {
   return refuse('bad_status', `#${t.no} ${STATUS_WORDS[t.status]}，不能${what}`);
 }
 
+/**
+ * A job scheduled for one resolution finds the ticket resolved again since (reopened, then resolved anew): it does
+ * nothing (`stale`), the later resolution's own jobs will. `resolvedAt` omitted = any resolution.
+ */
+export function requireSameResolution(t: TicketDoc, resolvedAt: Date | string | undefined): Refusal | null {
+  if (!resolvedAt || t.resolvedAt?.getTime() === new Date(resolvedAt).getTime()) return null;
+  return refuse('stale', `#${t.no} 已重新处理`);
+}
+
 export function requireText(text: string | undefined | null, code: RefusalCode, message: string): Refusal | null {
   return text?.trim() ? null : refuse(code, message);
 }

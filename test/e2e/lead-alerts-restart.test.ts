@@ -84,6 +84,7 @@ describe('lead alerts are sent exactly once per event, across restarts with ever
     await s.sayApp('n_xn', '好了 但是太慢了 2分');
     const late = noIn(await say('n_pf', '皮肤科 HIS 开检查单报错，分机6605'));
     s.clock.set(at('2026-11-18T11:21'));
+    await s.service.ctx.scheduler.runDue();
     const breachOf = (u: string) => s.dms(u).filter((m) => m.text?.includes('🔴 响应超时') && m.text.includes(`#${late} `));
     await sim.waitFor(() => LEADS.every((u) => breachOf(u).length > 0), { timeoutMs: 15_000 });
     await s.settle();

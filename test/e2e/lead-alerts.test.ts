@@ -122,6 +122,7 @@ describe('lead alerts, once each', () => {
     expect((await h.ticket(late)).level).toBe(2);
     // One jump past the response deadline (1 h): the 50 % and 75 % steps never spoke on their own.
     h.clock.set(parseInstant('2026-11-18T14:01:00+08:00') as Date);
+    await h.service.ctx.scheduler.runDue();
     const breachOf = (u: string) => h.dms(u).filter((m) => m.text?.includes('🔴 响应超时') && m.text.includes(`#${late} `));
     await h.sim.waitFor(() => [...LEADS, 'zhangwei', 'zhaomin'].every((u) => breachOf(u).length > 0), { timeoutMs: 15_000 });
     await h.settle();

@@ -1,6 +1,6 @@
 import { applyChange } from '../apply.js';
-import { requireStatus } from '../guards.js';
-import { type CommandResult, refuse, type TicketContext } from '../types.js';
+import { requireSameResolution, requireStatus } from '../guards.js';
+import type { CommandResult, TicketContext } from '../types.js';
 
 export interface AutoCloseTicketInput {
   no: number;
@@ -16,10 +16,8 @@ export function autoCloseTicket(ctx: TicketContext, input: AutoCloseTicketInput)
     command: 'autoClose',
     actor: 'system',
     build(t, at) {
-      const denied = requireStatus(t, 'autoClose', '自动关闭');
+      const denied = requireStatus(t, 'autoClose', '自动关闭') ?? requireSameResolution(t, input.resolvedAt);
       if (denied) return denied;
-      if (input.resolvedAt && t.resolvedAt?.getTime() !== new Date(input.resolvedAt).getTime())
-        return refuse('stale', `#${t.no} 已重新处理`);
       const confirmation = { by: 'system', at, rating: null, comment: null, auto: true };
       return {
         set: { status: 'closed', closedAt: at, confirmation },

@@ -1,5 +1,5 @@
 import { applyChange } from '../apply.js';
-import { requireStatus } from '../guards.js';
+import { requireSameResolution, requireStatus } from '../guards.js';
 import { type CommandResult, refuse, type TicketContext } from '../types.js';
 
 export interface RemindConfirmationInput {
@@ -15,10 +15,8 @@ export function remindConfirmation(ctx: TicketContext, input: RemindConfirmation
     command: 'remindConfirmation',
     actor: 'system',
     build(t, at) {
-      const denied = requireStatus(t, 'remindConfirmation', '提醒确认');
+      const denied = requireStatus(t, 'remindConfirmation', '提醒确认') ?? requireSameResolution(t, input.resolvedAt);
       if (denied) return denied;
-      if (input.resolvedAt && t.resolvedAt?.getTime() !== new Date(input.resolvedAt).getTime())
-        return refuse('stale', `#${t.no} 已重新处理`);
       if (t.confirmRemindedAt) return refuse('already_reminded', `#${t.no} 已提醒过`);
       const to = [t.reporter.userid, ...t.subscribers.map((s) => s.userid)];
       return { set: { confirmRemindedAt: at }, events: [{ type: 'reminded', kind: 'confirmation', to }] };
