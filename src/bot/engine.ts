@@ -16,6 +16,7 @@ import {
   type ChatKey,
   type ConversationDoc,
   chatKeyOf,
+  endConversation,
   expireOne,
   findConversations,
   findIdle,
@@ -24,7 +25,7 @@ import {
 } from './conversations.js';
 import { startConfirm } from './dialogs.js';
 import { parseCommand } from './grammar.js';
-import { endText } from './pending.js';
+import { endText, isStale } from './pending.js';
 import { GREETING_SINGLE } from './presenters/chat.js';
 import { addressed, contentText, joinContent, mapContent } from './presenters/content.js';
 import { addressName, forGroup } from './presenters/people.js';
@@ -100,8 +101,13 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
   async function pendingOf(key: ChatKey, now: Date): Promise<{ conv: ConversationDoc | null; expiredNotes: string[] }> {
     const expiredNotes: string[] = [];
     for (const c of await findConversations(key)) {
-      if (c.expiresAt > now) return { conv: c, expiredNotes };
-      if (await expireOne(c, now)) expiredNotes.push(await endText(ctx, c, 'expired'));
+      if (c.expiresAt <= now) {
+        if (await expireOne(c, now)) expiredNotes.push(await endText(ctx, c, 'expired'));
+        continue;
+      }
+      // A question about a ticket that ended meanwhile is no longer asked: the message goes elsewhere.
+      if (!(await isStale(key.bot, c))) return { conv: c, expiredNotes };
+      await endConversation(c, 'done', now);
     }
     return { conv: null, expiredNotes };
   }

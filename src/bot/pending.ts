@@ -10,6 +10,7 @@ import { promptFor, slotOf } from './forms.js';
 import { CHECKLIST_NOTE_ASK, fill, resumeNote } from './presenters/chat.js';
 import { reportEndText } from './report.js';
 import type { BotConfig } from '../config/bots.js';
+import { getTicket } from '../tickets/queries.js';
 
 /** The question `conv` waits on now, as it was asked ("" when it waits on nothing). */
 export function questionOf(ctx: EngineCtx, bot: BotConfig, conv: ConversationDoc): string {
@@ -39,4 +40,19 @@ export async function endText(ctx: EngineCtx, conv: ConversationDoc, kind: 'canc
   if (flow.kind === 'checklist') return fill(flow.texts[kind], { title: flow.title });
   if (conv.flow === 'report') return reportEndText(flow, conv, kind);
   return dialogEndText(flow, conv, kind);
+}
+
+/** Statuses after which nothing about a ticket is worth asking any more. */
+const FINAL = new Set(['closed', 'cancelled', 'referred']);
+
+/**
+ * Is `conv` about a ticket that has ended meanwhile (the reporter closed it as recovered while its contact was being
+ * asked, a lead cancelled it)? Such a question is ended quietly, never answered or resumed.
+ */
+export async function isStale(bot: string, conv: ConversationDoc): Promise<boolean> {
+  const no = conv.context.no as number | null | undefined;
+  // A confirm question answers for itself ("#12 已关闭，无需再确认", dialogs.ts confirmNoLonger).
+  if (!no || conv.flow === 'confirm') return false;
+  const t = await getTicket(bot, no);
+  return !!t && FINAL.has(t.status);
 }

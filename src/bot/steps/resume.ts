@@ -4,14 +4,10 @@
  * `1` answers item 1/12 again), or the message did not answer the pending report question (it was handled as a
  * new message). Nothing is silently dropped; one question is asked at a time.
  */
-import { getTicket } from '../../tickets/queries.js';
 import { type ConversationDoc, endConversation, findConversations } from '../conversations.js';
-import { resumeText } from '../pending.js';
+import { isStale, resumeText } from '../pending.js';
 import { joinContent } from '../presenters/content.js';
 import type { Step, TextTurn } from './types.js';
-
-/** Statuses after which nothing about a ticket is worth asking any more. */
-const FINAL = new Set(['closed', 'cancelled', 'referred']);
 
 /**
  * The user's most recent pending conversation here that still makes sense: one about a ticket that has ended
@@ -20,9 +16,7 @@ const FINAL = new Set(['closed', 'cancelled', 'referred']);
 async function pendingTop(turn: TextTurn): Promise<ConversationDoc | null> {
   for (const conv of await findConversations(turn.key)) {
     if (conv.expiresAt <= turn.now) return null;
-    const no = conv.context.no as number | null | undefined;
-    const t = no ? await getTicket(turn.bot.id, no) : null;
-    if (!t || !FINAL.has(t.status)) return conv;
+    if (!(await isStale(turn.bot.id, conv))) return conv;
     await endConversation(conv, 'done', turn.now);
   }
   return null;
