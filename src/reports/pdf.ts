@@ -48,6 +48,16 @@ function heading(doc: Doc, title: string): void {
  * A table that starts a new page every `perPage` rows (header repeated), rows of fixed height with text clipped to
  * the cell. Returns the y below the last row.
  */
+/** The thin grey line between the rows of a table, across the page at height `y` (pt). */
+function rowRule(doc: Doc, y: number): void {
+  doc
+    .moveTo(M.left, y)
+    .lineTo(M.left + INNER_W, y)
+    .lineWidth(0.3)
+    .strokeColor('#999')
+    .stroke();
+}
+
 function table<R>(
   doc: Doc,
   title: string,
@@ -86,12 +96,7 @@ function table<R>(
     doc.font('regular').fontSize(7);
     for (const r of chunk) {
       x = M.left;
-      doc
-        .moveTo(M.left, y)
-        .lineTo(M.left + INNER_W, y)
-        .lineWidth(0.3)
-        .strokeColor('#999')
-        .stroke();
+      rowRule(doc, y);
       columns.forEach((c, j) => {
         doc
           .fillColor('#000')
@@ -100,12 +105,7 @@ function table<R>(
       });
       y += rowH;
     }
-    doc
-      .moveTo(M.left, y)
-      .lineTo(M.left + INNER_W, y)
-      .lineWidth(0.3)
-      .strokeColor('#999')
-      .stroke();
+    rowRule(doc, y);
     if (chunk.length === 0) {
       doc
         .font('regular')
