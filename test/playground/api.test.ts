@@ -81,6 +81,16 @@ describe('playground API', () => {
       (bodies) => bodies.some((b) => b.includes('仍未响应')),
       'breach posted to the group',
     );
+    // The backup (赵敏) is told, although the jump made the 75 % step due together with the breach and only the
+    // latest step speaks: it speaks to everyone the skipped steps would have told (issue #17: missed here before).
+    const toBackup = await until(
+      async () =>
+        svc.demo!.sim.delivered('message/send').filter((x) => x.body?.touser === 'zhaomin' && JSON.stringify(x.body).includes('#1 ')),
+      (m) => m.length > 0,
+      'the backup told',
+    );
+    expect(toBackup).toHaveLength(1);
+    expect(JSON.stringify(toBackup[0].body)).toContain('接单 1');
   });
 
   it('“next morning” lands on the next digest time and the leads get the digest', async () => {
