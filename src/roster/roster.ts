@@ -31,7 +31,7 @@ export function roleOf(bot: BotConfig, userid: string): Role {
 }
 
 /**
- * A person's display name: the WeCom directory's when this process has resolved it (people/names.ts, filled by
+ * A person's display name: the WeCom directory's when this service has resolved it (people/names.ts, filled by
  * `Directory.warm` before a message or ticket event is handled), else the bot file's (`directory.people`, then
  * the roster), else the userid itself (nobody knows a better name).
  */

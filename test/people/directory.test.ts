@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { BotConfig } from '../../src/config/bots.js';
 import { Directory, DirectoryEntry } from '../../src/people/directory.js';
+import { personName } from '../../src/roster/roster.js';
 import { WecomClient } from '../../src/wecom/client.js';
 import { RateLimiter, RateModel } from '../../src/wecom/rate-limit.js';
 import { WecomSimulator } from '../../src/wecom/simulator/simulator.js';
@@ -107,6 +108,15 @@ describe('people’s names from the WeCom directory', () => {
       ['liuyang', '刘洋', 'bot'],
       ['clerk01', 'clerk01', 'unknown'],
     ]);
+  });
+
+  it('keeps the names it learned with the loaded bot file: another service loading the same file starts without them', async () => {
+    sim.setPerson({ userid: 'names_only_here', name: '钱慧', department: [3] });
+    expect(personName(bot, 'names_only_here')).toBe('names_only_here');
+    await directory.people(bot, ['names_only_here']);
+    expect(personName(bot, 'names_only_here')).toBe('钱慧');
+    const otherService = demoBot();
+    expect(personName(otherService, 'names_only_here')).toBe('names_only_here');
   });
 
   it('never asks WeCom for the system actor or when the bot turns the directory off', async () => {
