@@ -71,6 +71,7 @@ export function createWecomFeature(ctx: ServiceContext, tuning: WecomTuning = {}
     busyDelayMs: tuning.busyDelayMs,
     maxAttempts: tuning.maxAttempts,
     socket: { connectedBots: () => longConnections.connectedBots(), send: (bot, p) => longConnections.send(bot, p as never) },
+    yieldTo: () => inbox.acknowledging(),
   });
   const messenger = new OutboxMessenger(ctx.bots, outbox, ctx.clock);
   const directory = new Directory({ clock: ctx.clock, client, limiter: new RateLimiter(ctx.clock) });

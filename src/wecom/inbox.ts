@@ -100,7 +100,8 @@ export interface InboxOptions {
   maxAttempts?: number;
   /**
    * How long a claim holds without renewal (ms). Processing renews it every third of this, so a message
-   * whose process died is taken over within one lease (default 30 s), while a slow one is never run twice.
+   * whose process died is taken over within one lease (default 15 s: renewed every 5 s), while a slow one is
+   * not run twice unless its process stalls longer than that (processing is idempotent even then).
    */
   leaseMs?: number;
   /**
@@ -126,6 +127,7 @@ export class Inbox {
   private timer: NodeJS.Timeout | undefined;
   /** The sweep's scan in progress (one at a time). */
   private running: Promise<void> | undefined;
+  private scansSkipped = 0;
   /** Processing the sweep started (taken-over entries), until it ends. */
   private takeovers = new Set<Promise<void>>();
   private inflight = new Set<Promise<void>>();
@@ -153,7 +155,7 @@ export class Inbox {
   ) {
     this.pollMs = opts.pollMs ?? 1000;
     this.maxAttempts = opts.maxAttempts ?? 8;
-    this.leaseMs = opts.leaseMs ?? 30_000;
+    this.leaseMs = opts.leaseMs ?? 15_000;
     this.concurrency = opts.concurrency ?? 4;
     this.batchMs = opts.batchMs ?? 2;
   }
@@ -254,6 +256,11 @@ export class Inbox {
    */
   private limit(): number {
     return this.acking > 0 ? 1 : this.concurrency;
+  }
+
+  /** True while callbacks are being stored: background work (the outbox sender, the sweep) lets them go first. */
+  acknowledging(): boolean {
+    return this.acking > 0;
   }
 
   private slot(): Promise<void> {
@@ -394,6 +401,13 @@ export class Inbox {
   private async scan(): Promise<void> {
     try {
       if (this.stopped) return;
+      // A look at the whole inbox competes with the callbacks' inserts: skipped while they are being stored,
+      // but at most 5 times in a row, so what a dead process left is still taken over within seconds.
+      if (this.acking > 0 && this.scansSkipped < 5) {
+        this.scansSkipped++;
+        return;
+      }
+      this.scansSkipped = 0;
       const due = await InboxModel.find(this.dueFilter(2000), { _id: 1, bot: 1, from: 1 })
         .sort({ receivedAt: 1 })
         .limit(SWEEP_BATCH + this.queued.size)

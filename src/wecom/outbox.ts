@@ -128,6 +128,9 @@ export const RATE_RULES: Record<string, RateRule> = {
   app: { limit: 27, windowMs: 60_000 },
 };
 
+/** Longest wait (ms) of the sender for acknowledgements before each message. */
+const YIELD_MAX_MS = 200;
+
 /** Most group posts one send carries (besides the WeCom byte limit of the merged text). */
 const MAX_MERGED = 20;
 
@@ -142,6 +145,10 @@ export interface OutboxOptions {
   busyDelayMs?: number;
   /** Long connections of this instance (absent: `aibot_ws` items are never claimed here). */
   socket?: SocketSender;
+  /** True while callbacks are being acknowledged: the sender waits for them (bounded, see yieldToAcknowledgements). */
+  yieldTo?: () => boolean;
+  /** Messages sent at the same time by this instance (default 4), to different recipients. */
+  workers?: number;
 }
 
 /**
@@ -162,6 +169,8 @@ export class Outbox {
   private readonly leaseMs: number;
   private readonly busyDelayMs: number;
   private readonly socket: SocketSender | undefined;
+  private readonly yieldTo: (() => boolean) | undefined;
+  private readonly workers: number;
 
   constructor(
     private readonly bots: Map<string, BotConfig>,
@@ -176,6 +185,8 @@ export class Outbox {
     this.leaseMs = opts.leaseMs ?? 30_000;
     this.busyDelayMs = opts.busyDelayMs ?? 60_000;
     this.socket = opts.socket;
+    this.yieldTo = opts.yieldTo;
+    this.workers = opts.workers ?? 4;
   }
 
   /** Stores the items (in order); with an idempotency key a repeat returns the first call's ids. */
@@ -240,18 +251,22 @@ export class Outbox {
       this.again = true;
       return;
     }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.sendDue();
-        } while (this.again && !this.stopped);
-      } catch (e) {
+    // Several senders: a send is mostly waiting (database round trips, WeCom's answer), and one recipient held
+    // back by its rate limit must not slow the others. Per-recipient order holds across them (claim/hasOlder).
+    const worker = async () => {
+      do {
+        this.again = false;
+        await this.sendDue();
+      } while (this.again && !this.stopped);
+    };
+    this.running = Promise.all(Array.from({ length: this.workers }, worker))
+      .then(() => undefined)
+      .catch((e: unknown) => {
         log.error({ err: (e as Error).message }, 'outbox loop failed');
-      } finally {
+      })
+      .finally(() => {
         this.running = undefined;
-      }
-    })();
+      });
   }
 
   /** Sends everything that is due now and resolves when nothing due is left (tests call this). */
@@ -263,10 +278,22 @@ export class Outbox {
   private async sendDue(): Promise<void> {
     for (;;) {
       if (this.halted) return;
+      await this.yieldToAcknowledgements();
       const doc = await this.claim();
       if (!doc) return;
       await this.deliver(doc);
     }
+  }
+
+  /**
+   * Acknowledgements first: each send costs several database round trips, which in a storm delay the callbacks'
+   * inserts (WeCom retries anything not answered within 5 s). While callbacks are being stored the sender waits,
+   * 10 ms at a time and at most YIELD_MAX_MS per message, so it still sends a few messages a second in a storm.
+   */
+  private async yieldToAcknowledgements(): Promise<void> {
+    if (!this.yieldTo) return;
+    const start = Date.now();
+    while (this.yieldTo() && Date.now() - start < YIELD_MAX_MS && !this.halted) await new Promise((r) => setTimeout(r, 10));
   }
 
   /** Long-connection items only where their bot's socket is up: they wait for the holder, never fail here. */
