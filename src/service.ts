@@ -14,6 +14,7 @@ import { type CommandTable, CommandRegistry } from './bot/commands/index.js';
 import type { Conversations } from './bot/feature.js';
 import { log } from './log.js';
 import type { Directory } from './people/directory.js';
+import type { TicketJobSync } from './sla/jobs.js';
 import { type TicketEventProcessor, TicketEventBus } from './tickets/events.js';
 import type { TicketContext } from './tickets/types.js';
 import type { InboundMessage, Messenger } from './wecom/types.js';
@@ -26,6 +27,8 @@ export interface ServicePorts {
   conversations: Conversations;
   /** People's names and departments from the WeCom directory (wecom feature). */
   directory: Directory;
+  /** Keeps a ticket's SLA escalation jobs in step with it, one sync of a ticket at a time (sla feature). */
+  slaJobs: TicketJobSync;
 }
 
 /** Who consumes what a channel receives (the bot feature's conversation engine). */

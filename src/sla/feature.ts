@@ -4,7 +4,7 @@ import { isYearCovered, officialDataUntilYear } from './calendar.js';
 import type { Feature, ServiceContext } from '../service.js';
 import { EVENT_TYPES, type EventType } from '../tickets/types.js';
 import type { EscalationDeps, EscalationNotifier } from './escalation.js';
-import { defineEscalationJobs, RECONCILE_JOB, syncTicketByNo } from './jobs.js';
+import { createTicketJobSync, defineEscalationJobs, RECONCILE_JOB } from './jobs.js';
 
 /** Events that cannot move a deadline or stop a clock (and escalation's own). */
 const QUIET: EventType[] = ['progress', 'reminded', 'breached', 'chased', 'noted'];
@@ -28,18 +28,21 @@ export function createSlaFeature(ctx: ServiceContext, opts: SlaFeatureOptions = 
     toGroup: (...a) => ctx.registry.port('messenger').toGroup(...a),
   };
   const deps: EscalationDeps = { bots: ctx.bots, clock: ctx.clock, notify, events: ctx.registry.ticketEvents };
+  // One per service: ticket events, the sweep and the step jobs take turns per ticket through it.
+  const sync = createTicketJobSync(scheduler);
   return {
     name: 'sla',
+    provides: { slaJobs: sync },
     ticketProcessors: [
       {
         name: 'sla-escalation',
         applicableEvents: EVENT_TYPES.filter((t) => !QUIET.includes(t)),
         // A new ticket's engineer is pinged by the bot's notifier; escalation only keeps the jobs in step.
-        on: ({ bot, ticket }) => syncTicketByNo(scheduler, bot, ticket.no),
+        on: ({ bot, ticket }) => sync.syncByNo(bot, ticket.no),
       },
     ],
     init() {
-      defineEscalationJobs(scheduler, deps, { concurrency: opts.concurrency });
+      defineEscalationJobs(scheduler, deps, { concurrency: opts.concurrency, sync });
     },
     async start() {
       warnUncoveredYears(ctx.clock.now());

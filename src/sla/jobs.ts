@@ -4,9 +4,14 @@
  * when it has run, it schedules the step after it. Every ticket event re-syncs the ticket's jobs from the
  * ticket as stored (pause, resume, level change, transfer, met targets, end of the ticket), a start-up sweep
  * re-creates anything a crash lost, and the handler itself re-checks the ticket, so a stale job is harmless.
+ *
+ * Within a service every sync of one ticket takes its turn (`TicketJobSync`, a keyed chain per service) and reads
+ * the ticket inside its turn: a sweep that listed a ticket before a claim can no longer write the claimed ticket's
+ * old `response` step after the claim's own sync has removed it.
  */
 import type { Job } from 'agenda';
 import type { BotConfig } from '../config/bots.js';
+import { KeyedChain } from '../jobs/keyed-chain.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import { log } from '../log.js';
 import { activeTickets, getTicket } from '../tickets/queries.js';
@@ -30,8 +35,17 @@ export interface EscalationJobData {
 /** The periodic sweep re-checks tickets changed within this window (where a job update could have raced). */
 const RECENT_MS = 30 * 60_000;
 
-export function defineEscalationJobs(scheduler: Scheduler, deps: EscalationDeps, opts: { concurrency?: number } = {}): void {
+/**
+ * Defines the step and sweep jobs on the service's Agenda. `sync` is the service's TicketJobSync (its ticket event
+ * processor must use the same one, so their syncs take turns); one is made when omitted (benchmarks). Returns it.
+ */
+export function defineEscalationJobs(
+  scheduler: Scheduler,
+  deps: EscalationDeps,
+  opts: { concurrency?: number; sync?: TicketJobSync } = {},
+): TicketJobSync {
   const { agenda } = scheduler;
+  const sync = opts.sync ?? createTicketJobSync(scheduler);
   agenda.define<EscalationJobData>(
     ESCALATION_JOB,
     async (job: Job<EscalationJobData>) => {
@@ -43,7 +57,9 @@ export function defineEscalationJobs(scheduler: Scheduler, deps: EscalationDeps,
           scheduler.retryLater(job, { notDueUntil: out.next.at });
           return;
         }
-        if (out.next) await scheduleStep(scheduler, { bot, no, target, step: out.next.key, at: out.next.at.toISOString() }, 'insertOnly');
+        // The successor, in this ticket's turn and from the ticket as stored then (a claim meanwhile has none).
+        const config = deps.bots.get(bot);
+        if (out.next && config) await sync.syncByNo(config, no, { insertOnly: true });
       } catch (err) {
         // A thrown one-time job stays in the collection with no next run: it would never run again, and its unique
         // key would keep the start-up sweep from re-creating the step. Run it again instead; the run is idempotent.
@@ -60,9 +76,10 @@ export function defineEscalationJobs(scheduler: Scheduler, deps: EscalationDeps,
   );
   agenda.define(RECONCILE_JOB, async (job: Job<{ recentOnly?: boolean }>) => {
     const since = job.attrs.data?.recentOnly ? new Date(deps.clock.now().getTime() - RECENT_MS) : undefined;
-    const n = await reconcileAll(scheduler, deps.bots, since);
+    const n = await sync.reconcileAll(deps.bots, since);
     log.info({ tickets: n, recentOnly: Boolean(since) }, 'sla jobs reconciled');
   });
+  return sync;
 }
 
 /**
@@ -100,24 +117,40 @@ export async function syncTicketJobs(scheduler: Scheduler, bot: BotConfig, ticke
   }
 }
 
-/** Re-reads the ticket (the event's snapshot may be older than another instance's change) and syncs. */
-export async function syncTicketByNo(scheduler: Scheduler, bot: BotConfig, no: number): Promise<void> {
-  const ticket = await getTicket(bot.id, no);
-  if (ticket) await syncTicketJobs(scheduler, bot, ticket);
+/** One service's syncs of SLA jobs with tickets; syncs of one ticket run one at a time (see the module comment). */
+export interface TicketJobSync {
+  /**
+   * In the ticket's turn: re-reads it (the event's snapshot or a sweep's listing may be older than another change)
+   * and brings its jobs in line. `insertOnly`: only adds a missing next step, leaving existing jobs alone.
+   */
+  syncByNo(bot: BotConfig, no: number, opts?: { insertOnly?: boolean }): Promise<void>;
+  /**
+   * Sweep over active tickets, each synced in its turn. At start-up (no `since`): every running target gets its next
+   * step if missing, existing jobs untouched. Periodically (`since`): tickets changed recently are fully re-synced,
+   * which repairs a reschedule that raced with another instance. Returns the number of tickets looked at.
+   */
+  reconcileAll(bots: Map<string, BotConfig>, since?: Date): Promise<number>;
 }
 
-/**
- * Sweep over active tickets. At start-up (no `since`): every running target gets its next step if missing,
- * existing jobs untouched. Periodically (`since`): tickets changed recently are fully re-synced, which
- * repairs a reschedule that raced with a running job.
- */
-export async function reconcileAll(scheduler: Scheduler, bots: Map<string, BotConfig>, since?: Date): Promise<number> {
-  let n = 0;
-  for await (const t of activeTickets([...bots.keys()], since)) {
-    const bot = bots.get(t.bot);
-    if (!bot) continue;
-    await syncTicketJobs(scheduler, bot, t, !since);
-    n++;
-  }
-  return n;
+/** The TicketJobSync of one service (its own chain of turns: two services in one process never wait on each other). */
+export function createTicketJobSync(scheduler: Scheduler): TicketJobSync {
+  const turns = new KeyedChain();
+  const syncByNo: TicketJobSync['syncByNo'] = (bot, no, opts = {}) =>
+    turns.run(`${bot.id}:${no}`, async () => {
+      const ticket = await getTicket(bot.id, no);
+      if (ticket) await syncTicketJobs(scheduler, bot, ticket, opts.insertOnly);
+    });
+  return {
+    syncByNo,
+    async reconcileAll(bots, since) {
+      let n = 0;
+      for await (const t of activeTickets([...bots.keys()], since)) {
+        const bot = bots.get(t.bot);
+        if (!bot) continue;
+        await syncByNo(bot, t.no, { insertOnly: !since });
+        n++;
+      }
+      return n;
+    },
+  };
 }

@@ -5,10 +5,10 @@ import { ManualClock } from '../../src/clock.js';
 import type { Service } from '../../src/service.js';
 import type { EscalationNotifier } from '../../src/sla/escalation.js';
 import { createSlaFeature } from '../../src/sla/feature.js';
-import { ESCALATION_JOB, RECONCILE_JOB } from '../../src/sla/jobs.js';
+import { ESCALATION_JOB, RECONCILE_JOB, scheduleStep } from '../../src/sla/jobs.js';
 import { changeLevel, claimTicket, createTicket, pauseTicket, resumeTicket } from '../../src/tickets/commands/index.js';
 import { ticketsFeature } from '../../src/tickets/feature.js';
-import { listEvents } from '../../src/tickets/queries.js';
+import { getTicket, listEvents } from '../../src/tickets/queries.js';
 import { parseInstant, toIso } from '../../src/time.js';
 import { testDbName } from '../helpers/db.js';
 import { startTestService } from '../helpers/service.js';
@@ -59,6 +59,34 @@ async function newTicket(svc: Service, system = 'his'): Promise<number> {
   });
   if (!r.ok) throw new Error(r.message);
   return r.ticket.no;
+}
+
+/**
+ * Holds the service's next write of a `response` step job until `release()`: the test changes the ticket while a
+ * sync that read it earlier is between its read and its write (the interleaving that left stale jobs).
+ */
+function holdNextResponseWrite(svc: Service): { reached: Promise<void>; release: () => void } {
+  const scheduler = svc.ctx.scheduler;
+  const write = scheduler.scheduleAt.bind(scheduler);
+  let reached!: () => void;
+  let release!: () => void;
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
+  const wasReached = new Promise<void>((r) => {
+    reached = r;
+  });
+  const hold = { reached: wasReached, release };
+  let armed = true;
+  scheduler.scheduleAt = async (name, data, due, opts) => {
+    if (armed && name === ESCALATION_JOB && (data as { target?: string }).target === 'response') {
+      armed = false;
+      reached();
+      await released;
+    }
+    return write(name, data, due, opts);
+  };
+  return hold;
 }
 
 describe('escalation jobs in Agenda', () => {
@@ -167,6 +195,50 @@ describe('escalation jobs in Agenda', () => {
     expect(notify.about(no, 'response:75%')).toHaveLength(1);
     expect(notify.about(no, 'response:50%')).toHaveLength(1);
     expect((await listEvents('demo', no)).filter(isEscalation).map((e) => e.step)).toEqual(['50%', '75%']);
+    await svc.stop();
+  });
+  for (const sweep of ['start-up', 'periodic'] as const) {
+    it(`a ${sweep} sweep that read a ticket before its claim leaves no response step behind the claim`, async () => {
+      const clock = new ManualClock('2026-11-20T10:00:00+08:00');
+      const svc = await start(clock, new RecordingNotifier(), testDbName());
+      const ctx = ticketContextOf(svc.ctx, svc.ctx.bots.get('demo')!);
+      const no = await newTicket(svc);
+      expect(await jobsOf(no)).toEqual(['resolve:50%', 'response:50%']);
+
+      // The sweep reads the open ticket and is held just before it writes the response step …
+      const hold = holdNextResponseWrite(svc);
+      const since = sweep === 'periodic' ? at('2026-11-20T09:30') : undefined;
+      const swept = svc.ctx.registry.port('slaJobs').reconcileAll(svc.ctx.bots, since);
+      await hold.reached;
+      // … while the engineer claims it (stored at once; the claim's own job sync comes after the sweep's turn).
+      clock.set(at('2026-11-20T10:05'));
+      const claimed = claimTicket(ctx, { no, actor: { userid: 'zhangwei' } });
+      await expect.poll(async () => (await getTicket('demo', no))?.status).toBe('claimed');
+      hold.release();
+      expect((await claimed).ok).toBe(true);
+      expect(await swept).toBeGreaterThanOrEqual(1);
+
+      expect(await jobsOf(no)).toEqual(['resolve:50%']);
+      await svc.stop();
+    });
+  }
+
+  it('a response step job left from before the claim (another instance wrote it) re-checks the ticket and says nothing', async () => {
+    const clock = new ManualClock('2026-11-20T10:00:00+08:00');
+    const notify = new RecordingNotifier();
+    const svc = await start(clock, notify, testDbName());
+    const ctx = ticketContextOf(svc.ctx, svc.ctx.bots.get('demo')!);
+    const no = await newTicket(svc);
+    clock.set(at('2026-11-20T10:05'));
+    expect((await claimTicket(ctx, { no, actor: { userid: 'zhangwei' } })).ok).toBe(true);
+    const data = { bot: 'demo', no, target: 'response' as const, step: '50%', at: '2026-11-20T10:15:00+08:00' };
+    await scheduleStep(svc.ctx.scheduler, data, 'insertOnly');
+    expect(await jobsOf(no)).toEqual(['resolve:50%', 'response:50%']);
+
+    clock.set(at('2026-11-20T10:16'));
+    await svc.ctx.scheduler.runDue();
+    expect(notify.about(no, 'response:50%')).toEqual([]);
+    expect(await jobsOf(no)).toEqual(['resolve:50%']);
     await svc.stop();
   });
 });
