@@ -290,3 +290,65 @@ describe('@ inside text (#16)', () => {
     expect(t.repair?.action).toBe('联系 ca@hospital.org 续签证书后重启');
   });
 });
+
+describe('second round of unseen examples', () => {
+  it('a complaint while the contact of a 三级/四级 report is asked stays a note; an extension said in words is the contact', async () => {
+    const opened = await h.say('u_r2a', '放射科 PACS有时候调图有点慢 不着急');
+    const no = noIn(opened);
+    expect(opened).toContain('方便留个电话或分机吗');
+    await h.say('u_r2a', '你们效率太低了吧 等不起');
+    expect((await h.ticket(no)).reporter.contact ?? null).toBeNull();
+    expect((await h.ticket(no)).events.some((e) => e.type === 'noted')).toBe(true);
+    await h.say('u_r2a', '分机号是6688');
+    expect((await h.ticket(no)).reporter.contact).toBe('6688');
+  });
+
+  it.each([
+    ['u_r2b', '急诊留观室 HIS医嘱打不开', '急诊留观室'],
+    ['u_r2c', '老年科三病区 输血申请单提交失败', '老年科三病区'],
+    ['u_r2d', 'ccu 重症监护系统数据不刷新了', 'ccu'],
+    ['u_r2i', '泌尿外科 HIS出院结算报错', '泌尿外科'],
+  ])('%s: place kept whole from "%s"', async (who, text, place) => {
+    const reply = await h.say(who, text);
+    expect(reply).not.toContain('哪个科室');
+    expect((await h.ticket(noIn(reply))).reporter.department).toBe(place);
+  });
+
+  it('masking: 患者：name, 住院号：letters and digits, an ID with spaces', async () => {
+    const text = 'LIS结果查不到 患者：刘芳 住院号：ZY20240567 身份证 3205 8419 9003 0715 26 检验科';
+    const reply = (await report('u_r2e', text, '检验科')) ?? '';
+    const no = noIn(reply);
+    await h.settle();
+    const post = webhookTexts(h.sim)
+      .filter((m) => m.includes(`#${no}`))
+      .join('\n');
+    for (const secret of ['刘芳', 'ZY20240567', '0715']) {
+      expect(reply, secret).not.toContain(secret);
+      expect(post, secret).not.toContain(secret);
+    }
+  });
+
+  it.each([
+    ['护士站电话坏了 打不出去也接不进来', '电话'],
+    ['门诊药房扫码枪扫不了 一直不出声', '扫码枪'],
+  ])('"%s" is a referral', async (text) => {
+    const reply = await report('u_r2f', text, '门诊药房');
+    expect(reply).toContain('信息科负责');
+    expect((await h.ticket(noIn(reply))).status).toBe('referred');
+  });
+
+  it('one report with outage words declares an incident at 一级 at once', async () => {
+    const reply = await report('u_r2g', '移动护理全挂了 整个外科楼的PDA都登不上', '外科楼');
+    const t = await h.ticket(noIn(reply));
+    expect(t.kind).toBe('incident');
+    expect(t.level).toBe(1);
+  });
+
+  it('进度＃N and 到场 N号 with full-width digits', async () => {
+    const no = noIn(await report('u_r2h', '门诊二楼叫号屏不叫号了', '门诊二楼'));
+    await h.say('zhangwei', `接单 ${no}`);
+    expect(await h.say('zhangwei', `进度＃${wide(no)}`)).toContain(`**#${no}** 处理中`);
+    await h.say('zhangwei', `派现场 ${no}`);
+    expect(await h.say('zhangwei', `到场 ${wide(no)}号`)).toContain(`已登记到场 **#${no}**`);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * Masks patient identifiers in text that leaves the reporter–assignee circle (group posts, leads, backups,
  * other reporters of the same fault). The ticket keeps the original text; only what is shown is masked.
- * Masked: identity card numbers (18 digits / 17 + X, and any other run of ≥ 15 digits), mobile numbers
+ * Masked: identity card numbers (18 digits / 17 + X, and any other run of ≥ 15 digits, also typed in groups), mobile numbers
  * (11 digits starting 1[3-9], as whole tokens), the values after 住院号/病案号/门诊号/病历号/就诊卡号/ID号, and the
  * name after 患者/病人/病患 (surname kept: "王**"). Short extensions (分机 8823) stay: they are the hospital's.
  */
@@ -26,7 +26,15 @@ const NOT_NAMES =
 /** ASCII and full-width digits: the text is masked as written, not normalised. */
 const D = '[0-9０-９]';
 const LONG_DIGITS = new RegExp(`(?<!${D})${D}{14,}[0-9０-９XxＸｘ]?(?![0-9０-９A-Za-zＡ-Ｚａ-ｚ])`, 'gu');
+/** An identity number typed in groups ("3205 8419 9003 0715 26"): ≥ 15 digits with single spaces or hyphens between. */
+const GROUPED_DIGITS = new RegExp(`(?<!${D})${D}(?:[ \\-]?${D}){14,}(?:[ \\-]?[XxＸｘ])?(?![0-9０-９A-Za-zＡ-Ｚａ-ｚ])`, 'gu');
 const MOBILE = new RegExp(`(?<!${D})[1１][3-9３-９]${D}{9}(?!${D})`, 'gu');
+
+/** Every digit (and a final X) starred but the last four; the spaces or hyphens as typed. */
+function maskAllButLastFour(m: string): string {
+  let hide = [...m].filter((c) => /[0-9０-９XxＸｘ]/u.test(c)).length - 4;
+  return [...m].map((c) => (/[0-9０-９XxＸｘ]/u.test(c) && hide-- > 0 ? '*' : c)).join('');
+}
 
 function maskName(name: string): string {
   const points = [...name];
@@ -48,6 +56,7 @@ export function maskIdentifiers(text: string, keepPhones: ReadonlySet<string> = 
       )
       // Identity numbers and other long digit runs (bank cards, 15-digit old IDs).
       .replace(LONG_DIGITS, (m) => `${'*'.repeat(m.length - 4)}${m.slice(-4)}`)
+      .replace(GROUPED_DIGITS, maskAllButLastFour)
       // Mobiles as whole tokens: "138****5678".
       .replace(MOBILE, (m) => (keepPhones.has(m.normalize('NFKC')) ? m : `${m.slice(0, 3)}****${m.slice(7)}`))
       // The name after 患者/病人: two or three CJK characters starting with a surname.
