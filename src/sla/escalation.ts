@@ -20,7 +20,7 @@ import { runningTarget } from '../tickets/sla.js';
 import type { TicketDoc } from '../tickets/types.js';
 import { type OutboundContent, ticketTopic } from '../wecom/types.js';
 import type { TargetName } from './config.js';
-import { breachNotice, reminder, withMentions } from '../bot/presenters/escalation.js';
+import { escalationNotice, withMentions } from '../bot/presenters/escalation.js';
 import { groupContent } from '../bot/presenters/people.js';
 import { type PlannedStep, planSteps, type Recipient, type Target } from './policy.js';
 
@@ -126,9 +126,8 @@ async function notifyStep(
   now: Date,
 ): Promise<{ users: string[]; group: boolean }> {
   const { users, group } = resolveRecipients(bot, ticket, [...new Set(due.flatMap((s) => s.notify))], now);
-  const overdue = now.getTime() >= new Date(target.dueAt).getTime();
-  const compose = overdue ? breachNotice : reminder;
-  const content = compose(bot, ticket, name, target, step, now);
+  const moment = { ticket, name, target, step };
+  const content = escalationNotice(bot, moment, now);
   const idem = `sla:${bot.id}:${ticket.no}:${name}:${step.key}:${step.at.getTime()}`;
   // A lead who is also the one being chased (the assignee, the on-duty primary) gets the engineer's text.
   const chased = new Set([ticket.assignee?.userid ?? whoIsOnDuty(bot, ticket.system, now).primary]);
@@ -138,7 +137,7 @@ async function notifyStep(
   let sentToGroup = false;
   if (staff.length) await deps.notify.toUsers(bot.id, staff, content, { idempotencyKey: `${idem}:users` });
   if (toLeads.length)
-    await deps.notify.toUsers(bot.id, toLeads, compose(bot, ticket, name, target, step, now, 'lead'), { idempotencyKey: `${idem}:leads` });
+    await deps.notify.toUsers(bot.id, toLeads, escalationNotice(bot, moment, now, 'lead'), { idempotencyKey: `${idem}:leads` });
   if (group) sentToGroup = await toGroupSafely(deps, bot, withMentions(content, [...chased]), `${idem}:group`, ticket.no);
   return { users, group: sentToGroup };
 }

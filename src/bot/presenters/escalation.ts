@@ -40,54 +40,37 @@ export function newTicketGroupNote(bot: BotConfig, t: TicketDoc, primary: string
  */
 export type EscalationReader = 'engineer' | 'lead';
 
-function nextAction(bot: BotConfig, t: TicketDoc, name: TargetName, now: Date, reader: EscalationReader): string {
-  if (reader === 'lead') return leadActions(bot, t, now);
-  return `处理后回复「${STOP_COMMAND[name]} ${t.no}」`;
+/** One step of a running SLA target come due, as escalation (src/sla/escalation.ts) hands it over. */
+export interface EscalationMoment {
+  ticket: TicketDoc;
+  name: TargetName;
+  target: Target;
+  step: PlannedStep;
 }
 
-/** A reminder before the deadline (the 50 % / 75 % steps). */
-export function reminder(
-  bot: BotConfig,
-  t: TicketDoc,
-  name: TargetName,
-  target: Target,
-  step: PlannedStep,
-  now: Date,
-  reader: EscalationReader = 'engineer',
-): OutboundContent {
+/**
+ * What a step says at `now`: before the target's deadline a reminder (the 50 % / 75 % steps: time left, the command
+ * that stops the clock); at or after it a breach notice (time over; its repeats are counted 第 N 次催办). Leads get
+ * what they can do instead of a command they cannot use.
+ */
+export function escalationNotice(bot: BotConfig, m: EscalationMoment, now: Date, reader: EscalationReader = 'engineer'): OutboundContent {
+  const { ticket: t, name, target, step } = m;
   const left = new Date(target.dueAt).getTime() - now.getTime();
-  return {
-    type: 'markdown',
-    markdown: [
-      `**⏰ ${TARGET_WORDS[name]}时限已过 ${step.key}**`,
-      headline(bot, t),
-      `截止 ${at(target.dueAt)}（剩余 ${duration(left)}），负责人：${owner(bot, t)}`,
-      nextAction(bot, t, name, now, reader),
-    ].join('\n'),
-  };
-}
-
-/** The deadline passed (the breach step and its repeats). */
-export function breachNotice(
-  bot: BotConfig,
-  t: TicketDoc,
-  name: TargetName,
-  target: Target,
-  step: PlannedStep,
-  now: Date,
-  reader: EscalationReader = 'engineer',
-): OutboundContent {
-  const over = now.getTime() - new Date(target.dueAt).getTime();
-  const title = step.repeat ? `**🔴 仍未${TARGET_WORDS[name]}（第 ${step.repeat} 次催办）**` : `**🔴 ${TARGET_WORDS[name]}超时**`;
-  return {
-    type: 'markdown',
-    markdown: [
-      title,
-      headline(bot, t),
-      `截止 ${at(target.dueAt)}，已超时 ${duration(over)}，负责人：${owner(bot, t)}`,
-      reader === 'lead' ? leadActions(bot, t, now) : `请回复「${STOP_COMMAND[name]} ${t.no}」或「进度 ${t.no}」`,
-    ].join('\n'),
-  };
+  const lines =
+    left > 0
+      ? [
+          `**⏰ ${TARGET_WORDS[name]}时限已过 ${step.key}**`,
+          headline(bot, t),
+          `截止 ${at(target.dueAt)}（剩余 ${duration(left)}），负责人：${owner(bot, t)}`,
+          reader === 'lead' ? leadActions(bot, t, now) : `处理后回复「${STOP_COMMAND[name]} ${t.no}」`,
+        ]
+      : [
+          step.repeat ? `**🔴 仍未${TARGET_WORDS[name]}（第 ${step.repeat} 次催办）**` : `**🔴 ${TARGET_WORDS[name]}超时**`,
+          headline(bot, t),
+          `截止 ${at(target.dueAt)}，已超时 ${duration(-left)}，负责人：${owner(bot, t)}`,
+          reader === 'lead' ? leadActions(bot, t, now) : `请回复「${STOP_COMMAND[name]} ${t.no}」或「进度 ${t.no}」`,
+        ];
+  return { type: 'markdown', markdown: lines.join('\n') };
 }
 
 /** The group post mentions the people being chased. */
