@@ -1,5 +1,6 @@
 import type { BotConfig } from '../config/bots.js';
-import type { NewEntry } from './inbox.js';
+import { log } from '../log.js';
+import type { Inbox, InboxDoc, NewEntry } from './inbox.js';
 import { type Draft, stripMentions } from './parse.js';
 
 /** False when the bot is limited to some groups (`wecom.allowedChats`) and this group is not one of them. */
@@ -37,4 +38,35 @@ export function inboxEntry(
     receivedAt,
     status: draft.ignored ? 'ignored' : opts.answeredInline ? 'processing' : 'pending',
   };
+}
+
+/**
+ * Stores a verified callback in the inbox (durable before WeCom is answered) and logs that it came, never its text
+ * (bot, channel, transport, msgId, type, size in bytes, duplicate, ignored). Both ways in use it: the HTTP callback
+ * route and the long-connection frame handler. Returns the stored entry, or null when WeCom sent it again (duplicate).
+ */
+export async function admitCallback(
+  inbox: Inbox,
+  bot: BotConfig,
+  channel: 'aibot' | 'app',
+  draft: Draft,
+  raw: string,
+  receivedAt: Date,
+  opts: { answeredInline?: boolean; reqId?: string; transport?: 'longConnection' } = {},
+): Promise<InboxDoc | null> {
+  const doc = await inbox.record(inboxEntry(bot, channel, draft, receivedAt, opts));
+  log.info(
+    {
+      bot: bot.id,
+      channel,
+      ...(opts.transport ? { transport: opts.transport } : {}),
+      msgId: draft.msgId,
+      type: draft.type,
+      bytes: Buffer.byteLength(raw),
+      duplicate: doc === null,
+      ignored: !!draft.ignored,
+    },
+    'wecom callback',
+  );
+  return doc;
 }

@@ -4,7 +4,7 @@ import type { BotConfig } from '../config/bots.js';
 import type { Clock } from '../clock.js';
 import { HttpError } from '../http/middleware/errors.js';
 import { log } from '../log.js';
-import { chatAllowed, inboxEntry } from './admit.js';
+import { admitCallback, chatAllowed } from './admit.js';
 import { type Creds, fresh, openEnvelope, readQuery, seal, signatureMatches } from './crypto.js';
 import type { Inbox, InboxDoc } from './inbox.js';
 import { toMessage } from './inbox.js';
@@ -114,19 +114,7 @@ async function receive(ctx: Context, deps: CallbackDeps, channel: Channel): Prom
   if (draft.type === 'stream') return answerStream(ctx, creds, q, draft);
 
   const isCard = draft.type === 'event' && draft.event?.name === 'template_card_event';
-  const doc = await deps.inbox.record(inboxEntry(bot, channel, draft, deps.clock.now(), { answeredInline: isCard }));
-  log.info(
-    {
-      bot: bot.id,
-      channel,
-      msgId: draft.msgId,
-      type: draft.type,
-      bytes: Buffer.byteLength(raw),
-      duplicate: doc === null,
-      ignored: !!draft.ignored,
-    },
-    'wecom callback',
-  );
+  const doc = await admitCallback(deps.inbox, bot, channel, draft, raw, deps.clock.now(), { answeredInline: isCard });
   ctx.status = 200;
   ctx.body = '';
   if (!doc || draft.ignored) return;

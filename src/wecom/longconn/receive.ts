@@ -2,7 +2,7 @@ import type { WsFrame } from '@wecom/aibot-node-sdk';
 import type { BotConfig } from '../../config/bots.js';
 import type { Clock } from '../../clock.js';
 import { log } from '../../log.js';
-import { chatAllowed, inboxEntry } from '../admit.js';
+import { admitCallback, chatAllowed } from '../admit.js';
 import type { Inbox } from '../inbox.js';
 import { aibotDraft, type Draft, ParseError } from '../parse.js';
 
@@ -29,19 +29,6 @@ export async function admitFrame(bot: BotConfig, frame: WsFrame, inbox: Inbox, c
   }
   // Stream refreshes only exist for streams we opened; we answer in one finished frame, so there are none.
   if (draft.type === 'stream') return;
-  const doc = await inbox.record(inboxEntry(bot, 'aibot', draft, clock.now(), { reqId }));
-  log.info(
-    {
-      bot: bot.id,
-      channel: 'aibot',
-      transport: 'longConnection',
-      msgId: draft.msgId,
-      type: draft.type,
-      bytes: Buffer.byteLength(raw),
-      duplicate: doc === null,
-      ignored: !!draft.ignored,
-    },
-    'wecom callback',
-  );
+  const doc = await admitCallback(inbox, bot, 'aibot', draft, raw, clock.now(), { reqId, transport: 'longConnection' });
   if (doc && !draft.ignored) void inbox.process(doc._id);
 }
