@@ -441,6 +441,26 @@ export class WecomSimulator extends EventEmitter {
     );
   }
 
+  /**
+   * The fields every smart-bot callback from a person carries (智能机器人接收消息): message id, bot id, the group
+   * (`chatid`, group chats only) or 1:1, the sender, and a fresh response_url for the answer.
+   */
+  private aibotEnvelope(a: { bot: string; from: string; chatId?: string }, msgId?: string): Record<string, unknown> {
+    return {
+      msgid: msgId ?? this.msgId(),
+      aibotid: `aibot_${a.bot}`,
+      ...(a.chatId ? { chatid: a.chatId } : {}),
+      chattype: a.chatId ? 'group' : 'single',
+      from: { userid: a.from },
+      response_url: this.newResponseUrl(a.bot, { chatId: a.chatId, userid: a.from }),
+    };
+  }
+
+  /** The simulator clock in Unix seconds, as WeCom's CreateTime / create_time. */
+  private unixNow(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
+  }
+
   /** A user @-mentions the smart bot in a group (chatId given) or writes to it 1:1. */
   sendAibotText(a: {
     bot: string;
@@ -454,12 +474,7 @@ export class WecomSimulator extends EventEmitter {
       bot: a.bot,
       serviceUrl: a.serviceUrl,
       payload: {
-        msgid: a.msgId ?? this.msgId(),
-        aibotid: `aibot_${a.bot}`,
-        ...(a.chatId ? { chatid: a.chatId } : {}),
-        chattype: a.chatId ? 'group' : 'single',
-        from: { userid: a.from },
-        response_url: this.newResponseUrl(a.bot, { chatId: a.chatId, userid: a.from }),
+        ...this.aibotEnvelope(a, a.msgId),
         msgtype: 'text',
         text: { content: a.text },
       },
@@ -473,7 +488,7 @@ export class WecomSimulator extends EventEmitter {
       serviceUrl: a.serviceUrl,
       fields: {
         FromUserName: a.from,
-        CreateTime: Math.floor(this.clock.now().getTime() / 1000),
+        CreateTime: this.unixNow(),
         MsgType: 'text',
         Content: a.text,
         MsgId: a.msgId ?? String(4_000_000_000_000_000_000n + BigInt(++this.seq)),
@@ -499,7 +514,7 @@ export class WecomSimulator extends EventEmitter {
         serviceUrl: a.serviceUrl,
         fields: {
           FromUserName: a.from,
-          CreateTime: Math.floor(this.clock.now().getTime() / 1000),
+          CreateTime: this.unixNow(),
           MsgType: 'event',
           Event: 'template_card_event',
           EventKey: a.eventKey,
@@ -513,13 +528,8 @@ export class WecomSimulator extends EventEmitter {
       bot: a.bot,
       serviceUrl: a.serviceUrl,
       payload: {
-        msgid: this.msgId(),
-        create_time: Math.floor(this.clock.now().getTime() / 1000),
-        aibotid: `aibot_${a.bot}`,
-        ...(a.chatId ? { chatid: a.chatId } : {}),
-        chattype: a.chatId ? 'group' : 'single',
-        from: { userid: a.from },
-        response_url: this.newResponseUrl(a.bot, { chatId: a.chatId, userid: a.from }),
+        ...this.aibotEnvelope(a),
+        create_time: this.unixNow(),
         msgtype: 'event',
         event: { eventtype: 'template_card_event', template_card_event: { card_type: cardType, event_key: a.eventKey, task_id: a.taskId } },
       },
@@ -537,7 +547,7 @@ export class WecomSimulator extends EventEmitter {
     const creds = a.channel === 'aibot' ? bot.wecom.aibot : bot.wecom.app;
     const echo = a.echo ?? String(Math.floor(Math.random() * 1e18));
     const enc = encrypt(creds.encodingAesKey, echo, a.channel === 'aibot' ? '' : bot.wecom.corpId);
-    const ts = String(Math.floor(this.clock.now().getTime() / 1000));
+    const ts = String(this.unixNow());
     const nonce = String(Math.floor(Math.random() * 1e9));
     const sig = getSignature(creds.token, ts, nonce, enc);
     const qs = `msg_signature=${sig}&timestamp=${ts}&nonce=${nonce}&echostr=${encodeURIComponent(enc)}`;
@@ -560,7 +570,7 @@ export class WecomSimulator extends EventEmitter {
   ): Promise<CallbackResult> {
     const plain = typeof payload === 'string' ? payload : JSON.stringify(payload);
     const enc = encrypt(creds.encodingAesKey, plain, receiveId);
-    const ts = a.timestamp ?? String(Math.floor(this.clock.now().getTime() / 1000));
+    const ts = a.timestamp ?? String(this.unixNow());
     const nonce = a.nonce ?? String(Math.floor(Math.random() * 1e9));
     const sig = getSignature(creds.token, ts, nonce, enc);
     const res = await fetch(`${serviceUrl}${path}?msg_signature=${sig}&timestamp=${ts}&nonce=${nonce}`, {
