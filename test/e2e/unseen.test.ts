@@ -352,3 +352,35 @@ describe('second round of unseen examples', () => {
     expect(await h.say('zhangwei', `到场 ${wide(no)}号`)).toContain(`已登记到场 **#${no}**`);
   });
 });
+
+describe('third round of unseen examples', () => {
+  async function resolved(who: string): Promise<number> {
+    const no = noIn(await report(who, '病理科 病理系统报告打印出来是乱码', '病理科'));
+    await h.say('liuyang', `接单 ${no}`);
+    await h.say('liuyang', `解决 ${no} 原因:字体缺失 处理:重装字体`);
+    await h.settle();
+    return no;
+  }
+
+  it('"还是不行啊 打出来还是乱码" to the confirmation reopens the ticket, no rating', async () => {
+    const no = await resolved('u_r3a');
+    const answer = (await h.sayApp('u_r3a', '还是不行啊 打出来还是乱码')).join();
+    expect(answer).not.toContain('评分');
+    expect(['open', 'claimed']).toContain((await h.ticket(no)).status);
+  });
+
+  it('"1分 修了三次还是坏" closes with rating 1 and the leads read the comment once', async () => {
+    const no = await resolved('u_r3b');
+    expect((await h.sayApp('u_r3b', '1分 修了三次还是坏')).join()).toContain('评分 1 分');
+    await h.settle();
+    const alerts = texts('xuli').filter((t) => t.includes(`#${no}`) && t.includes('修了三次还是坏'));
+    expect(alerts).toHaveLength(1);
+  });
+
+  it('"＃N 怎么样了" in full width is a status question about that ticket', async () => {
+    const no = noIn(await report('u_r3c', '门诊收费处 医保结算一直提示超时', '门诊收费处'));
+    const reply = await h.say('u_r3c', `＃${wide(no)} 怎么样了`);
+    expect(reply).toContain(`#${no}（`);
+    expect(reply).not.toContain('需要报修请 @我');
+  });
+});
