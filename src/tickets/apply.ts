@@ -65,11 +65,11 @@ export async function applyChange(ctx: TicketContext, opts: ApplyOptions): Promi
   const from = opts.from ? opts.from.filter((s) => table.includes(s)) : table;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const ticket = await Ticket.findOne({ bot, no: opts.no }).lean<TicketDoc>();
-    if (!ticket) return refuse('not_found', `未找到工单 #${opts.no}`);
+    if (!ticket) return refuse('not_found', { say: 'not_found', no: opts.no });
     const at = ctx.clock.now();
     const change = opts.build(ticket, at);
     if ('ok' in change) return change;
-    if (!from.includes(ticket.status)) return refuse('bad_status', `#${opts.no} 当前状态不允许此操作`);
+    if (!from.includes(ticket.status)) return refuse('bad_status', { say: 'not_allowed_now', no: opts.no });
     const events = stamp(ticket, change.events, opts.actor, at);
     const update = toUpdate(change, events, at, ticket.version);
     const won = await Ticket.updateOne({ bot, no: opts.no, version: ticket.version, status: { $in: from } }, update);
@@ -79,7 +79,7 @@ export async function applyChange(ctx: TicketContext, opts: ApplyOptions): Promi
     return { ok: true, ticket: presentTicket(after), event: events[0], events, doc: after };
   }
   log.warn({ bot, no: opts.no }, 'ticket change gave up under contention');
-  return refuse('busy', `#${opts.no} 正在被频繁操作，请稍后重试`);
+  return refuse('busy', { say: 'busy', no: opts.no });
 }
 
 function stamp(ticket: TicketDoc, drafts: EventDraft[], actor: string, at: Date): TicketEventRecord[] {

@@ -2,7 +2,7 @@
 import type { BotConfig } from '../config/bots.js';
 import { personName, roleOf } from '../roster/roster.js';
 import { clipPoints } from '../bot/presenters/words.js';
-import { STATUS_WORDS } from './labels.js';
+import type { RefusalSay } from '../bot/presenters/refusals.js';
 import { allows, type TicketCommand } from './lifecycle.js';
 import { type PersonRef, type Refusal, type RefusalCode, refuse, type TicketDoc, type TicketStatus } from './types.js';
 
@@ -19,11 +19,11 @@ export function isEngineer(bot: BotConfig, userid: string): boolean {
 
 /** Engineers and leads (leads may do what engineers do). */
 export function requireStaff(bot: BotConfig, userid: string, what: string): Refusal | null {
-  return roleOf(bot, userid) === 'reporter' ? refuse('forbidden', `抱歉，只有工程师可以${what}`) : null;
+  return roleOf(bot, userid) === 'reporter' ? refuse('forbidden', { say: 'staff_only', what }) : null;
 }
 
 export function requireLead(bot: BotConfig, userid: string, what: string): Refusal | null {
-  return roleOf(bot, userid) === 'lead' ? null : refuse('forbidden', `抱歉，只有负责人可以${what}`);
+  return roleOf(bot, userid) === 'lead' ? null : refuse('forbidden', { say: 'lead_only', what });
 }
 
 /** The assignee works the ticket; a lead may step in. */
@@ -31,15 +31,15 @@ export function requireAssignee(bot: BotConfig, t: TicketDoc, userid: string, wh
   const staff = requireStaff(bot, userid, what);
   if (staff) return staff;
   if (roleOf(bot, userid) === 'lead' || t.assignee?.userid === userid) return null;
-  if (!t.assignee) return refuse('not_claimed', `#${t.no} 尚未接单，请先「接单 ${t.no}」`);
-  return refuse('not_assignee', `#${t.no} 由 ${t.assignee.name} 负责，如需接手请让其「转派 ${t.no} @你」`);
+  if (!t.assignee) return refuse('not_claimed', { say: 'not_claimed', no: t.no });
+  return refuse('not_assignee', { say: 'not_assignee', no: t.no, name: t.assignee.name });
 }
 
 /** The reporter (or anyone who reported the same fault) confirms; a lead may confirm for them. */
 export function requireReporter(bot: BotConfig, t: TicketDoc, userid: string, what: string): Refusal | null {
   if (roleOf(bot, userid) === 'lead') return null;
   if (t.reporter.userid === userid || t.subscribers.some((s) => s.userid === userid)) return null;
-  return refuse('forbidden', `抱歉，只有报修人可以${what} #${t.no}`);
+  return refuse('forbidden', { say: 'reporter_only', no: t.no, what });
 }
 
 /**
@@ -51,9 +51,9 @@ export function requireStatus(t: TicketDoc, command: TicketCommand, what: string
   return statusRefusal(t, what);
 }
 
-/** "#5 已关闭，不能<what>": the refusal for a status the action does not apply to. */
-export function statusRefusal(t: TicketDoc, what: string): Refusal {
-  return refuse('bad_status', `#${t.no} ${STATUS_WORDS[t.status]}，不能${what}`);
+/** "#5 已关闭，不能<what>[，请先「<first> 5」]": the refusal for a status the action does not apply to. */
+export function statusRefusal(t: TicketDoc, what: string, first?: string): Refusal {
+  return refuse('bad_status', { say: 'status', no: t.no, status: t.status, what, first });
 }
 
 /**
@@ -62,11 +62,12 @@ export function statusRefusal(t: TicketDoc, what: string): Refusal {
  */
 export function requireSameResolution(t: TicketDoc, resolvedAt: Date | string | undefined): Refusal | null {
   if (!resolvedAt || t.resolvedAt?.getTime() === new Date(resolvedAt).getTime()) return null;
-  return refuse('stale', `#${t.no} 已重新处理`);
+  return refuse('stale', { say: 'stale', no: t.no });
 }
 
-export function requireText(text: string | undefined | null, code: RefusalCode, message: string): Refusal | null {
-  return text?.trim() ? null : refuse(code, message);
+/** Refuses with `say` when `text` is missing or blank. */
+export function requireText(text: string | undefined | null, code: RefusalCode, say: RefusalSay): Refusal | null {
+  return text?.trim() ? null : refuse(code, say);
 }
 
 /**

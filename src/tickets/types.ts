@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { BotConfig } from '../config/bots.js';
 import type { Target } from '../sla/policy.js';
 import type { TicketEventBus } from './events.js';
+import { type RefusalSay, refusalText } from '../bot/presenters/refusals.js';
 
 export type Level = 1 | 2 | 3 | 4;
 export const LEVELS: readonly Level[] = [1, 2, 3, 4];
@@ -373,7 +374,9 @@ export type RefusalCode =
 export interface Refusal {
   ok: false;
   code: RefusalCode;
-  /** Short Chinese sentence for the person. */
+  /** Which sentence answers the refusal, with its data (bot/presenters/refusals.ts). */
+  say: RefusalSay;
+  /** Short Chinese sentence for the person: refusalText(say), worded in the presenter, never here. */
   message: string;
 }
 
@@ -393,6 +396,7 @@ export type CommandResult =
     }
   | Refusal;
 
-export function refuse(code: RefusalCode, message: string): Refusal {
-  return { ok: false, code, message };
+/** A refusal: `code` for machines, `say` for the presenter that words it (refusalText). */
+export function refuse(code: RefusalCode, say: RefusalSay): Refusal {
+  return { ok: false, code, say, message: refusalText(say) };
 }

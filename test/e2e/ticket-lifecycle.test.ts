@@ -172,7 +172,7 @@ describe('the whole life of a ticket', () => {
       reason: '发票打印机归刘洋负责',
     });
     // The old engineer can no longer work it; the new one can.
-    expect(await h.say('zhangwei', `挂起 ${no} 等厂家`)).toBe(`@张伟 #${no} 由 刘洋 负责，如需接手请让其「转派 ${no} @你」`);
+    expect(await h.say('zhangwei', `挂起 ${no} 等厂家`)).toBe(`@张伟 #${no} 由 刘洋 负责，如需接手请让其「转派 ${no} @您」`);
     expect(await h.sayApp('liuyang', `派现场 ${no}`)).toEqual([expect.stringContaining(`已派现场 **#${no}**`)]);
   });
 

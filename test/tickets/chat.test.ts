@@ -65,6 +65,8 @@ describe('chat commands', () => {
     ]);
     const again = await say('liuyang', `接单 ${t.no}号`);
     expect(again).toEqual({ reply: `#${t.no} 已由 张伟 接单` });
+    // The assignee claiming again is told in the one form of address (您), issue #16.
+    expect(await say('zhangwei', `接单 ${t.no}`)).toEqual({ reply: `#${t.no} 已由您接单` });
     expect(await say('nurse_li', `接单 ${t.no}`)).toEqual({ reply: '抱歉，只有工程师可以接单' });
     expect(await say('zhangwei', '接单')).toEqual({ reply: '请带上工单号，如「接单 12」' });
   });

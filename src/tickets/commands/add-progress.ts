@@ -18,8 +18,8 @@ export function addProgress(ctx: TicketContext, input: AddProgressInput): Promis
     build(t) {
       const denied = firstRefusal(
         () => requireStaff(bot, input.actor.userid, '更新进展'),
-        () => requireText(input.text, 'text_required', `请写上进展内容，如「进展 ${t.no} 已重启服务」`),
-        () => (t.status === 'open' ? statusRefusal(t, '更新进展，请先「接单 ' + t.no + '」') : null),
+        () => requireText(input.text, 'text_required', { say: 'progress_required', no: t.no }),
+        () => (t.status === 'open' ? statusRefusal(t, '更新进展', '接单') : null),
         () => requireStatus(t, 'progress', '更新进展'),
       );
       if (denied) return denied;

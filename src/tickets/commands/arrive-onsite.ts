@@ -18,7 +18,7 @@ export function arriveOnsite(ctx: TicketContext, input: ArriveOnsiteInput): Prom
     build(t, at) {
       const denied = firstRefusal(
         () => requireAssignee(bot, t, input.actor.userid, '登记到场'),
-        () => (t.status === 'claimed' ? statusRefusal(t, '到场，请先「派现场 ' + t.no + '」') : null),
+        () => (t.status === 'claimed' ? statusRefusal(t, '到场', '派现场') : null),
         () => requireStatus(t, 'arrive', '登记到场'),
       );
       if (denied) return denied;

@@ -19,7 +19,7 @@ export function cancelTicket(ctx: TicketContext, input: CancelTicketInput): Prom
       const denied = firstRefusal(
         () => requireLead(bot, input.actor.userid, '取消工单'),
         () => requireStatus(t, 'cancel', '取消'),
-        () => requireText(input.reason, 'reason_required', `请说明取消原因：取消 ${t.no} <原因>`),
+        () => requireText(input.reason, 'reason_required', { say: 'cancel_reason_required', no: t.no }),
       );
       if (denied) return denied;
       return {

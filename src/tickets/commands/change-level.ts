@@ -1,6 +1,5 @@
 import { applyChange } from '../apply.js';
 import { clip, firstRefusal, requireStaff, requireStatus, requireText } from '../guards.js';
-import { levelWords } from '../labels.js';
 import { retargetForLevel } from '../sla.js';
 import { type Actor, type CommandResult, LEVELS, type Level, refuse, type TicketContext } from '../types.js';
 
@@ -22,9 +21,9 @@ export function changeLevel(ctx: TicketContext, input: ChangeLevelInput): Promis
       const denied = firstRefusal(
         () => requireStaff(bot, input.actor.userid, '改级'),
         () => requireStatus(t, 'changeLevel', '改级'),
-        () => (LEVELS.includes(input.level as Level) ? null : refuse('bad_level', `级别请用 1-4，如「改级 ${t.no} 2 <原因>」`)),
-        () => (input.level === t.level ? refuse('same_level', `#${t.no} 已是${levelWords(t.level)}`) : null),
-        () => requireText(input.reason, 'reason_required', `请说明改级原因：改级 ${t.no} ${input.level} <原因>`),
+        () => (LEVELS.includes(input.level as Level) ? null : refuse('bad_level', { say: 'bad_level', no: t.no })),
+        () => (input.level === t.level ? refuse('same_level', { say: 'same_level', no: t.no, level: t.level }) : null),
+        () => requireText(input.reason, 'reason_required', { say: 'level_reason_required', no: t.no, level: input.level }),
       );
       if (denied) return denied;
       const level = input.level as Level;

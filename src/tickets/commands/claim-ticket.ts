@@ -1,7 +1,6 @@
 import { applyChange } from '../apply.js';
 import { allows } from '../lifecycle.js';
 import { personOf, requireStaff } from '../guards.js';
-import { STATUS_WORDS } from '../labels.js';
 import { meet } from '../sla.js';
 import { type Actor, type CommandResult, refuse, type TicketContext } from '../types.js';
 
@@ -21,10 +20,10 @@ export function claimTicket(ctx: TicketContext, input: ClaimTicketInput): Promis
       const denied = requireStaff(bot, input.actor.userid, '接单');
       if (denied) return denied;
       if (!allows('claim', t.status)) {
-        if (t.assignee?.userid === input.actor.userid) return refuse('already_yours', `#${t.no} 已由你接单`);
+        if (t.assignee?.userid === input.actor.userid) return refuse('already_yours', { say: 'already_yours', no: t.no });
         if (t.assignee && !['resolved', 'closed', 'cancelled'].includes(t.status))
-          return refuse('already_claimed', `#${t.no} 已由 ${t.assignee.name} 接单`);
-        return refuse('bad_status', `#${t.no} ${STATUS_WORDS[t.status]}，无需接单`);
+          return refuse('already_claimed', { say: 'already_claimed', no: t.no, name: t.assignee.name });
+        return refuse('bad_status', { say: 'claim_needless', no: t.no, status: t.status });
       }
       const assignee = personOf(bot, input.actor.userid, input.actor.name);
       const response = meet(bot, t.sla.response, at);

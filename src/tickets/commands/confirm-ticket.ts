@@ -22,7 +22,8 @@ export function confirmTicket(ctx: TicketContext, input: ConfirmTicketInput): Pr
       const denied = firstRefusal(
         () => requireReporter(bot, t, input.actor.userid, '确认'),
         () => requireStatus(t, 'confirm', '确认'),
-        () => (rating === null || (Number.isInteger(rating) && rating >= 1 && rating <= 5) ? null : refuse('bad_rating', '评分请用 1-5')),
+        () =>
+          rating === null || (Number.isInteger(rating) && rating >= 1 && rating <= 5) ? null : refuse('bad_rating', { say: 'bad_rating' }),
       );
       if (denied) return denied;
       const comment = input.comment?.trim() ? clip(input.comment) : null;

@@ -143,9 +143,9 @@ export function newTicketDoc(bot: BotConfig, no: number, input: CreateTicketInpu
 }
 
 function validate(ctx: TicketContext, input: CreateTicketInput) {
-  if (!ctx.bot.systems.some((s) => s.id === input.system)) return refuse('bad_input', `未知系统「${input.system}」`);
-  if (!LEVELS.includes(input.level)) return refuse('bad_input', '故障级别应为 1-4');
-  if (!input.title?.trim()) return refuse('bad_input', '请描述故障');
-  if (!input.reporter?.userid) return refuse('bad_input', '缺少报修人');
+  if (!ctx.bot.systems.some((s) => s.id === input.system)) return refuse('bad_input', { say: 'unknown_system', system: input.system });
+  if (!LEVELS.includes(input.level)) return refuse('bad_input', { say: 'create_bad_level' });
+  if (!input.title?.trim()) return refuse('bad_input', { say: 'title_required' });
+  if (!input.reporter?.userid) return refuse('bad_input', { say: 'reporter_required' });
   return null;
 }

@@ -26,11 +26,11 @@ export function explainBreach(ctx: TicketContext, input: ExplainBreachInput): Pr
       const breached = (['response', 'onsite', 'resolve'] as const).filter((n) => t.sla[n]?.breachedAt);
       const denied = firstRefusal(
         () => requireStaff(bot, input.actor.userid, '填写超时说明'),
-        () => requireText(input.text, 'text_required', `请写上超时原因，如「超时说明 ${t.no} 等待厂家备件」`),
-        () => (breached.length === 0 ? refuse('no_breach', `#${t.no} 没有超时记录，无需说明`) : null),
+        () => requireText(input.text, 'text_required', { say: 'breach_reason_required', no: t.no }),
+        () => (breached.length === 0 ? refuse('no_breach', { say: 'no_breach', no: t.no }) : null),
         () =>
           input.target && !breached.includes(input.target)
-            ? refuse('no_breach', `#${t.no} 的${{ response: '响应', onsite: '到场', resolve: '解决' }[input.target]}没有超时`)
+            ? refuse('no_breach', { say: 'target_not_breached', no: t.no, target: input.target })
             : null,
       );
       if (denied) return denied;

@@ -75,11 +75,11 @@ export function addToIncident(ctx: TicketContext, incidentNo: number, report: In
     command: 'addToIncident',
     actor,
     build(t) {
-      if (t.kind !== 'incident') return refuse('not_incident', `#${t.no} 不是故障事件`);
+      if (t.kind !== 'incident') return refuse('not_incident', { say: 'not_incident', no: t.no });
       const denied = requireStatus(t, 'addToIncident', '并入');
       if (denied) return denied;
       const reports = t.incident?.reports ?? [];
-      if (reports.some((r) => r.no === report.no)) return refuse('nothing', `#${report.no} 已在 #${t.no} 中`);
+      if (reports.some((r) => r.no === report.no)) return refuse('nothing', { say: 'in_incident', no: report.no, incidentNo: t.no });
       const counted = t.reporter.userid !== report.userid && !reports.some((r) => r.userid === report.userid);
       return {
         set: derived(ctx, t, [...reports, report]),
@@ -107,11 +107,11 @@ export interface LinkReportInput {
 /** Links an existing report to an incident (its own clocks stop; it is resolved with the incident). */
 export async function linkReport(ctx: TicketContext, input: LinkReportInput): Promise<CommandResult> {
   const { incidentNo, reportNo } = input;
-  if (incidentNo === reportNo) return refuse('bad_input', '不能合并到自身');
+  if (incidentNo === reportNo) return refuse('bad_input', { say: 'merge_self' });
   const incident = await Ticket.findOne({ bot: ctx.bot.id, no: incidentNo }, { pending: 0 }).lean<TicketDoc>();
-  if (!incident) return refuse('not_found', `未找到工单 #${incidentNo}`);
-  if (incident.kind !== 'incident') return refuse('not_incident', `#${incidentNo} 不是故障事件，只能合并到故障事件`);
-  if (!allows('addToIncident', incident.status)) return refuse('bad_status', `#${incidentNo} 已结束，不能再合并`);
+  if (!incident) return refuse('not_found', { say: 'not_found', no: incidentNo });
+  if (incident.kind !== 'incident') return refuse('not_incident', { say: 'merge_target_not_incident', no: incidentNo });
+  if (!allows('addToIncident', incident.status)) return refuse('bad_status', { say: 'incident_ended', no: incidentNo });
   const from = input.from ?? ['open'];
   const linked = await applyChange(ctx, {
     no: reportNo,
@@ -119,9 +119,9 @@ export async function linkReport(ctx: TicketContext, input: LinkReportInput): Pr
     from: [...from, 'linked'],
     actor: input.actor,
     build(t) {
-      if (t.kind === 'incident') return refuse('bad_input', `#${t.no} 本身是故障事件`);
-      if (t.status === 'linked' && t.parentNo === incidentNo) return refuse('nothing', `#${t.no} 已并入 #${incidentNo}`);
-      if (t.status === 'linked') return refuse('bad_status', `#${t.no} 已并入 #${t.parentNo}，请先「拆分 ${t.parentNo} ${t.no}」`);
+      if (t.kind === 'incident') return refuse('bad_input', { say: 'is_incident', no: t.no });
+      if (t.status === 'linked' && t.parentNo === incidentNo) return refuse('nothing', { say: 'in_incident', no: t.no, incidentNo });
+      if (t.status === 'linked') return refuse('bad_status', { say: 'linked_elsewhere', no: t.no, parentNo: t.parentNo! });
       const denied = requireStatus(t, 'link', '合并', from);
       if (denied) return denied;
       return { set: { status: 'linked', parentNo: incidentNo }, events: [{ type: 'merged', into: incidentNo, from: t.status }] };
@@ -132,7 +132,7 @@ export async function linkReport(ctx: TicketContext, input: LinkReportInput): Pr
   const added = await addToIncident(ctx, incidentNo, reportOf(report!), input.actor);
   if (!added.ok && added.code !== 'nothing')
     log.warn({ bot: ctx.bot.id, no: incidentNo, report: reportNo, code: added.code }, 'incident list not updated');
-  return linked.ok ? linked : refuse('nothing', linked.message);
+  return linked.ok ? linked : refuse('nothing', linked.say);
 }
 
 export function reportOf(t: Pick<TicketDoc, 'no' | 'reporter'>): IncidentReport {
@@ -153,7 +153,7 @@ export async function splitReport(ctx: TicketContext, input: SplitReportInput): 
     command: 'split',
     actor: input.actor,
     build(t, at) {
-      if (t.parentNo !== incidentNo) return refuse('bad_input', `#${t.no} 不在 #${incidentNo} 中`);
+      if (t.parentNo !== incidentNo) return refuse('bad_input', { say: 'not_in_incident', no: t.no, incidentNo });
       // Its clocks start now: while linked, the incident's clocks were the ones that ran.
       const sla = initialTargets(ctx.bot, t.level, at);
       return { set: { status: 'open', parentNo: null, sla }, events: [{ type: 'unlinked', from: incidentNo, status: 'open' }] };
@@ -161,7 +161,7 @@ export async function splitReport(ctx: TicketContext, input: SplitReportInput): 
   });
   if (!split.ok) {
     const t = await Ticket.findOne({ bot: ctx.bot.id, no: reportNo }, { no: 1, parentNo: 1 }).lean<TicketDoc>();
-    if (t && t.parentNo !== incidentNo) return refuse('bad_input', `#${reportNo} 不在 #${incidentNo} 中`);
+    if (t && t.parentNo !== incidentNo) return refuse('bad_input', { say: 'not_in_incident', no: reportNo, incidentNo });
     return split;
   }
   await applyChange(ctx, {
@@ -171,7 +171,7 @@ export async function splitReport(ctx: TicketContext, input: SplitReportInput): 
     build(t) {
       const reports = (t.incident?.reports ?? []).filter((r) => r.no !== reportNo);
       const gone = (t.incident?.reports ?? []).find((r) => r.no === reportNo);
-      if (!gone) return refuse('nothing', '');
+      if (!gone) return refuse('nothing', { say: 'silent' });
       const uncounted = gone.userid !== t.reporter.userid && !reports.some((r) => r.userid === gone.userid);
       return {
         set: derived(ctx, t, reports),
@@ -213,7 +213,7 @@ export function closeIncident(ctx: TicketContext, no: number): Promise<CommandRe
     command: 'closeIncident',
     actor: 'system',
     build(t, at) {
-      if (t.kind !== 'incident') return refuse('not_incident', `#${t.no} 不是故障事件`);
+      if (t.kind !== 'incident') return refuse('not_incident', { say: 'not_incident', no: t.no });
       return { set: { status: 'closed', closedAt: at }, events: [{ type: 'closed', auto: false, incident: true }] };
     },
   });

@@ -22,10 +22,10 @@ export interface MergeIntoTicketInput {
  */
 export async function mergeIntoTicket(ctx: TicketContext, input: MergeIntoTicketInput): Promise<CommandResult> {
   if (input.childNo !== undefined) {
-    if (input.childNo === input.no) return refuse('bad_input', '不能合并到自身');
+    if (input.childNo === input.no) return refuse('bad_input', { say: 'merge_self' });
     const child = await Ticket.findOne({ bot: ctx.bot.id, no: input.childNo }).lean<TicketDoc>();
-    if (!child) return refuse('not_found', `未找到工单 #${input.childNo}`);
-    if (child.status !== 'open') return refuse('bad_status', `#${child.no} 已有人处理，不能合并`);
+    if (!child) return refuse('not_found', { say: 'not_found', no: input.childNo });
+    if (child.status !== 'open') return refuse('bad_status', { say: 'child_taken', no: child.no });
   }
   const actor = input.actor ?? input.reporter.userid;
   const merged = await applyChange(ctx, {

@@ -20,7 +20,7 @@ export function pauseTicket(ctx: TicketContext, input: PauseTicketInput): Promis
       const denied = firstRefusal(
         () => requireAssignee(bot, t, input.actor.userid, '挂起工单'),
         () => requireStatus(t, 'pause', '挂起'),
-        () => requireText(input.reason, 'reason_required', `请说明挂起原因：挂起 ${t.no} <原因>`),
+        () => requireText(input.reason, 'reason_required', { say: 'pause_reason_required', no: t.no }),
       );
       if (denied) return denied;
       const reason = clip(input.reason, 500);

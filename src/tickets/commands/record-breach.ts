@@ -18,7 +18,7 @@ export function recordBreach(ctx: TicketContext, input: RecordBreachInput): Prom
     build(t) {
       const target = t.sla[input.target];
       if (!allows('recordBreach', t.status) || !target || target.metAt || target.breachedAt)
-        return refuse('no_breach', `#${t.no} 无需记录超时`);
+        return refuse('no_breach', { say: 'breach_needless', no: t.no });
       const breachedAt = input.at ?? target.dueAt;
       return {
         set: { [`sla.${input.target}.breachedAt`]: breachedAt },

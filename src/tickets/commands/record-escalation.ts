@@ -25,9 +25,9 @@ export function recordEscalation(ctx: TicketContext, input: RecordEscalationInpu
     build(t) {
       const current = runningTarget(t, input.target);
       const spoke = input.steps.at(-1);
-      if (!current || !spoke) return refuse('stopped', `#${t.no} 的时限已停止`);
+      if (!current || !spoke) return refuse('stopped', { say: 'stopped', no: t.no });
       const already = new Set(current.escalated ?? []);
-      if (input.steps.every((k) => already.has(k))) return refuse('already', `#${t.no} 已提醒`);
+      if (input.steps.every((k) => already.has(k))) return refuse('already', { say: 'already_reminded', no: t.no });
       return {
         set: { [`sla.${input.target}.escalated`]: [...already, ...input.steps.filter((k) => !already.has(k))] },
         events: [

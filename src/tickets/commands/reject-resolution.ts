@@ -23,7 +23,7 @@ export function rejectResolution(ctx: TicketContext, input: RejectResolutionInpu
       const denied = firstRefusal(
         () => requireReporter(bot, t, input.actor.userid, '退回'),
         () => requireStatus(t, 'reject', '退回'),
-        () => requireText(input.reason, 'reason_required', `请说明哪里还有问题：未解决 ${t.no} <原因>`),
+        () => requireText(input.reason, 'reason_required', { say: 'reject_reason_required', no: t.no }),
       );
       if (denied) return denied;
       if (t.parentNo != null) {

@@ -23,10 +23,10 @@ export function resolveTicket(ctx: TicketContext, input: ResolveTicketInput): Pr
     build(t, at) {
       const denied = firstRefusal(
         () => requireAssignee(bot, t, input.actor.userid, '解决工单'),
-        () => (t.status === 'paused' ? statusRefusal(t, `解决，请先「恢复 ${t.no}」`) : null),
+        () => (t.status === 'paused' ? statusRefusal(t, '解决', '恢复') : null),
         () => requireStatus(t, 'resolve', '解决'),
-        () => requireText(input.cause, 'cause_required', `请写明原因：解决 ${t.no} 原因:<…> 处理:<…>`),
-        () => requireText(input.action, 'action_required', `请写明处理：解决 ${t.no} 原因:<…> 处理:<…>`),
+        () => requireText(input.cause, 'cause_required', { say: 'cause_required', no: t.no }),
+        () => requireText(input.action, 'action_required', { say: 'action_required', no: t.no }),
       );
       if (denied) return denied;
       const repair: Repair = {

@@ -41,11 +41,11 @@ export function supplementTicket(ctx: TicketContext, input: SupplementTicketInpu
     command: 'supplement',
     actor: input.actor.userid,
     build(t) {
-      if (!mayAdd(bot, t, input.actor.userid)) return refuse('forbidden', `抱歉，只有报修人可以补充 #${t.no}`);
-      if (!allows('supplement', t.status)) return refuse('bad_status', `#${t.no} 已结束，如仍有问题请重新报修`);
+      if (!mayAdd(bot, t, input.actor.userid)) return refuse('forbidden', { say: 'reporter_only', no: t.no, what: '补充' });
+      if (!allows('supplement', t.status)) return refuse('bad_status', { say: 'supplement_ended', no: t.no });
       const { set, fields, notes } = fieldChanges(bot, t, input);
       if (input.attachment) notes.push('图片');
-      if (!notes.length) return refuse('nothing', '没有需要补充的内容');
+      if (!notes.length) return refuse('nothing', { say: 'nothing_to_add' });
       return {
         set,
         ...(input.attachment ? { push: { attachments: input.attachment } } : {}),

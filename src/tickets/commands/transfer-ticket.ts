@@ -21,8 +21,8 @@ export function transferTicket(ctx: TicketContext, input: TransferTicketInput): 
       const denied = firstRefusal(
         () => requireAssignee(bot, t, input.actor.userid, '转派工单'),
         () => requireStatus(t, 'transfer', '转派'),
-        () => (isEngineer(bot, input.to) ? null : refuse('not_engineer', `${input.to} 不是本项目工程师，无法转派`)),
-        () => (t.assignee?.userid === input.to ? refuse('same_assignee', `#${t.no} 已由 ${t.assignee.name} 负责`) : null),
+        () => (isEngineer(bot, input.to) ? null : refuse('not_engineer', { say: 'not_engineer', userid: input.to })),
+        () => (t.assignee?.userid === input.to ? refuse('same_assignee', { say: 'same_assignee', no: t.no, name: t.assignee.name }) : null),
       );
       if (denied) return denied;
       const to = personOf(bot, input.to);

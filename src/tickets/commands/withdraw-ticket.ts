@@ -24,7 +24,7 @@ export function withdrawTicket(ctx: TicketContext, input: WithdrawTicketInput): 
     actor: input.actor.userid,
     build(t, at) {
       const denied = firstRefusal(
-        () => (t.reporter.userid === input.actor.userid ? null : refuse('forbidden', `抱歉，只有报修人可以撤销 #${t.no}`)),
+        () => (t.reporter.userid === input.actor.userid ? null : refuse('forbidden', { say: 'reporter_only', no: t.no, what: '撤销' })),
         () => requireStatus(t, 'withdraw', '撤销'),
       );
       if (denied) return denied;
