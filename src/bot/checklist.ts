@@ -15,7 +15,16 @@ import {
 } from './conversations.js';
 import type { ChecklistFlow } from './flows/types.js';
 import { clip, emptyState } from './forms.js';
-import { CHECKLIST_NOTE_ASK, checklistResumeLead, fill } from './presenters/chat.js';
+import {
+  CHECKLIST_DONE,
+  CHECKLIST_INTRO,
+  CHECKLIST_NOTE_ASK,
+  CHECKLIST_NOTED,
+  checklistItem,
+  checklistNotUnderstood,
+  checklistResumeLead,
+  fill,
+} from './presenters/chat.js';
 
 export interface ChecklistAnswer {
   item: string;
@@ -46,8 +55,13 @@ export interface StartChecklistInput {
 /** Item `i` (0-based) with its number, hint and answer options: "（2/12）…\n1 正常  2 异常  3 不适用". */
 export function itemText(flow: ChecklistFlow, i: number): string {
   const item = flow.items[i];
-  const opts = flow.answers.map((a, j) => `${j + 1} ${a.label}`).join('  ');
-  return `（${i + 1}/${flow.items.length}）${item.text}${item.hint ? `\n提示：${item.hint}` : ''}\n${opts}`;
+  return checklistItem(
+    i,
+    flow.items.length,
+    item.text,
+    item.hint,
+    flow.answers.map((a) => a.label),
+  );
 }
 
 /** Sends the checklist's intro and first item to the engineer's 1:1 app chat and waits for answers there. */
@@ -72,7 +86,7 @@ export async function startChecklist(ctx: EngineCtx, input: StartChecklistInput)
     now,
     idleMinutes: idleMinutes(bot, flow),
   });
-  const intro = fill(flow.texts.intro ?? '开始「{title}」，共 {count} 项。', { title: flow.title, count: flow.items.length });
+  const intro = fill(flow.texts.intro ?? CHECKLIST_INTRO, { title: flow.title, count: flow.items.length });
   await ctx.messenger.toUsers(
     bot.id,
     [input.userid],
@@ -135,12 +149,12 @@ export async function continueChecklist(ctx: EngineCtx, turn: Turn, conv: Conver
   const minutes = idleMinutes(turn.bot, flow);
   if (conv.context.awaitingNote) {
     answers[answers.length - 1] = { ...answers[answers.length - 1], note: clip(text.trim(), 300) };
-    return advance(ctx, turn, conv, flow, answers, '已记录。');
+    return advance(ctx, turn, conv, flow, answers, CHECKLIST_NOTED);
   }
   const parsed = parseItemAnswer(flow, text);
   if (!parsed) {
     const saved = await saveConversation(conv, {}, turn.now, minutes);
-    return saved ? `没看懂，请回复编号。\n${itemText(flow, answers.length)}` : null;
+    return saved ? checklistNotUnderstood(itemText(flow, answers.length)) : null;
   }
   if ('all' in parsed) {
     const ok = flow.answers[0].value;
@@ -190,7 +204,7 @@ async function advance(
     }
   }
   const count = (v: string) => answers.filter((a) => a.value === v).length;
-  const done = fill(flow.texts.done ?? '「{title}」已完成。', {
+  const done = fill(flow.texts.done ?? CHECKLIST_DONE, {
     title: flow.title,
     ok: count('ok'),
     issue: count('issue'),

@@ -10,7 +10,7 @@ import { getTicket, ticketsOf } from '../tickets/queries.js';
 import { ACTIVE, type TicketDoc } from '../tickets/types.js';
 import type { TriageResult } from '../triage/engine.js';
 import type { InboundMessage } from '../wecom/types.js';
-import { claimedCard, CLAIM_KEY } from './presenters/cards.js';
+import { CLAIM_KEY, claimedCard, claimedNote } from './presenters/cards.js';
 import { type Answer, chatIdOf, type EngineCtx, ticketCtx, type Turn, warmNames } from './context.js';
 import {
   type ChatKey,
@@ -26,7 +26,7 @@ import {
 import { startConfirm } from './dialogs.js';
 import { parseCommand } from './grammar.js';
 import { endText, isStale } from './pending.js';
-import { GREETING_SINGLE } from './presenters/chat.js';
+import { GREETING_SINGLE, IMAGE_KEPT_FOR_REPORT, IMAGE_NEEDS_TEXT, imageAttached } from './presenters/chat.js';
 import { addressed, contentText, joinContent, mapContent } from './presenters/content.js';
 import { addressName, forGroup } from './presenters/people.js';
 import { short } from './presenters/words.js';
@@ -135,15 +135,15 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
     if (!no && conv?.flow === 'report') {
       const list = [...((conv.context.attachments as unknown[]) ?? []), attachment];
       await saveConversation(conv, { context: { ...conv.context, attachments: list } }, turn.now, bot.conversation.idleMinutes);
-      return '图片已收到，会随报修一起登记。';
+      return IMAGE_KEPT_FOR_REPORT;
     }
     if (!no) {
       const mine = await ticketsOf(bot.id, msg.from.userid, 5);
       no = mine.find((t) => ACTIVE.includes(t.status) && t.reporter.userid === msg.from.userid)?.no ?? null;
     }
-    if (!no) return msg.chatType === 'single' ? '收到图片。请用文字描述一下遇到的问题，我来登记报修。' : null;
+    if (!no) return msg.chatType === 'single' ? IMAGE_NEEDS_TEXT : null;
     const r = await supplementTicket(ticketCtx(ctx, bot), { no, actor: msg.from, attachment });
-    return r.ok ? `图片已附到 #${no}。` : r.message;
+    return r.ok ? imageAttached(no) : r.message;
   }
 
   async function onCardEvent(msg: InboundMessage): Promise<object | null> {
@@ -158,7 +158,7 @@ export function createBotEngine(ctx: EngineCtx): BotEngine {
     );
     const t = await getTicket(bot.id, no);
     if (!t) return null;
-    const note = t.assignee ? `已由 ${t.assignee.name} 接单` : short(contentText(r.reply).replace(/[*✅]/g, ''), 40);
+    const note = t.assignee ? claimedNote(t.assignee.name) : short(contentText(r.reply).replace(/[*✅]/g, ''), 40);
     log.info({ bot: bot.id, no, claimed: Boolean(t.assignee) }, 'claim button');
     return claimedCard(bot, t, msg.event?.taskId ?? `tk_${bot.id}_${no}`, note);
   }

@@ -10,7 +10,7 @@ import type { FormFlow, LevelRequirement } from './flows/types.js';
 import { applyAnswer, clip, emptyState, extractSlots, type FormState, markAsked, nextSlot, optionsOf, promptFor, slotOf } from './forms.js';
 import { firstResponder } from './notifier.js';
 import { openReport } from './incidents.js';
-import { fill } from './presenters/chat.js';
+import { fill, followUpCancelled, reportFollowUpDone, supplemented } from './presenters/chat.js';
 import { alongsideNote, alsoOpenedReply, createdReply, linkedReply, referredReply } from './presenters/ticket.js';
 
 const FLOW = 'report';
@@ -135,14 +135,14 @@ async function advanceAfter(
       contact: changed.contact,
       symptom: changed.symptom,
     });
-    patched = r.ok || r.code === 'nothing' ? `已补充到 #${no}。` : r.message;
+    patched = r.ok || r.code === 'nothing' ? supplemented(no) : r.message;
   }
   const level = levelOf(flow, turn.bot, state, context);
   const next = nextSlot(flow, requirement(flow, level).after, state);
   const head = [note, patched].filter(Boolean).join('');
   if (next) return ask(ctx, turn, conv, flow, state, context, next.name, false, head);
   await endConversation(conv, 'done', turn.now);
-  return `${head || `#${no} `}工程师会尽快处理。`;
+  return reportFollowUpDone(no, head);
 }
 
 /** Saves the conversation with `slot` pending and returns the question (after `lead`, if any). */
@@ -266,7 +266,7 @@ async function openOthers(ctx: EngineCtx, turn: Turn, flow: FormFlow, state: For
 /** Text of a cancelled or expired report conversation. */
 export function reportEndText(flow: FormFlow, conv: ConversationDoc, kind: 'cancelled' | 'expired'): string {
   if (conv.context.phase === 'after' && conv.context.no) {
-    return kind === 'cancelled' ? `好的，不再追问，#${conv.context.no} 照常处理。` : '';
+    return kind === 'cancelled' ? followUpCancelled(conv.context.no as number) : '';
   }
   return fill(flow.texts[kind], { no: conv.context.no ?? null, title: flow.title });
 }

@@ -1,3 +1,4 @@
+import { HELP_TEXT } from '../bot/presenters/chat.js';
 import { log } from '../log.js';
 import { Directory, DirectoryEntry, offlineDirectory } from '../people/directory.js';
 import type { Feature, FeatureFactory, InboundHandler, ServiceContext } from '../service.js';
@@ -44,11 +45,6 @@ export interface WecomFeature extends Feature {
 export function directoryFor(ctx: ServiceContext): Directory {
   return ctx.registry.find('directory') ?? offlineDirectory(ctx.clock);
 }
-
-export const HELP_TEXT = [
-  '维保助手：在群里 @我 描述故障即可报修，例如“@维保助手 LIS报告打印不出来，急”。',
-  '工程师可回复：接单 12、到场 12、解决 12 …；发送“帮助”查看全部命令。',
-].join('\n');
 
 /**
  * The WeCom channel: verified callbacks in (inbox), durable messages out (outbox). Inbound messages go to the

@@ -38,6 +38,9 @@ export function claimCard(bot: BotConfig, t: TicketDoc, taskId: string): object 
   };
 }
 
+/** The note on a claimed ticket's card: "已由 张伟 接单". */
+export const claimedNote = (name: string): string => `已由 ${name} 接单`;
+
 /** The same card after a click: "已由 张伟 接单" (or why the click did nothing). */
 export function claimedCard(bot: BotConfig, t: TicketDoc, taskId: string, note: string): object {
   return {

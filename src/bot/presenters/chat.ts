@@ -41,6 +41,37 @@ export function inspectionResumedElsewhere(name: string, period: string): string
 }
 
 /** A checklist item answered 异常 without a note: the note it still needs. */
+/** Without the bot feature, every message to the WeCom channel gets this (src/wecom/feature.ts). */
+export const HELP_TEXT = [
+  '维保助手：在群里 @我 描述故障即可报修，例如“@维保助手 LIS报告打印不出来，急”。',
+  '工程师可回复：接单 12、到场 12、解决 12 …；发送“帮助”查看全部命令。',
+].join('\n');
+
+/** Screenshots (src/bot/engine.ts onImage): kept for the report being written, or put on the sender's open ticket. */
+export const IMAGE_KEPT_FOR_REPORT = '图片已收到，会随报修一起登记。';
+/** A screenshot in a direct chat with no report and no open ticket to attach it to. */
+export const IMAGE_NEEDS_TEXT = '收到图片。请用文字描述一下遇到的问题，我来登记报修。';
+export const imageAttached = (no: number): string => `图片已附到 #${no}。`;
+
+/** Report follow-up (src/bot/report.ts): a late detail was added to the ticket. */
+export const supplemented = (no: number): string => `已补充到 #${no}。`;
+/** The end of a report's follow-up questions; `head` is what was said before (may be empty). */
+export const reportFollowUpDone = (no: number, head: string): string => `${head || `#${no} `}工程师会尽快处理。`;
+/** The reporter cancelled the follow-up questions; the ticket itself goes on. */
+export const followUpCancelled = (no: number | string): string => `好的，不再追问，#${no} 照常处理。`;
+
+/** Checklist (src/bot/checklist.ts) defaults; a flow file's texts.intro / texts.done replace them. */
+export const CHECKLIST_INTRO = '开始「{title}」，共 {count} 项。';
+export const CHECKLIST_DONE = '「{title}」已完成。';
+export const CHECKLIST_NOTED = '已记录。';
+/** An answer that is none of the item's options; the item is asked again. */
+export const checklistNotUnderstood = (item: string): string => `没看懂，请回复编号。\n${item}`;
+/** Item `index` (0-based) of `count` with its hint and numbered options: "（2/12）…\n1 正常  2 异常  3 不适用". */
+export function checklistItem(index: number, count: number, text: string, hint: string | undefined, options: string[]): string {
+  const opts = options.map((label, j) => `${j + 1} ${label}`).join('  ');
+  return `（${index + 1}/${count}）${text}${hint ? `\n提示：${hint}` : ''}\n${opts}`;
+}
+
 export const CHECKLIST_NOTE_ASK = '请简单说明异常情况：';
 
 /** A checklist sent again with the answers it had: "已答 3 项，接着回答：". */
