@@ -70,3 +70,16 @@ describe('refusal sentences', () => {
     expect(refusalText(EXAMPLES.silent)).toBe('');
   });
 });
+
+describe('one form of address', () => {
+  it('no presenter module says 你 to a reader (comments may quote what people type)', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const dir = new URL('../../src/bot/presenters/', import.meta.url);
+    const offending: string[] = [];
+    for (const name of await readdir(dir)) {
+      const code = (await readFile(new URL(name, dir), 'utf8')).replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      if (/你(?!们|好)/.test(code)) offending.push(name);
+    }
+    expect(offending).toEqual([]);
+  });
+});
