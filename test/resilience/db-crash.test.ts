@@ -15,7 +15,7 @@ import {
   type Delivery,
   deliverWithRetries,
   eventually,
-  expectOneCardAndPostPerTicket,
+  awaitOneCardAndPostPerTicket,
   groupPostsPerTicket,
   groupReport,
   repliesTo,
@@ -138,18 +138,7 @@ describe('kill -9 of the embedded database during traffic', () => {
     // One claim card to the engineer and one group post per ticket: stored once each (they go out at the
     // engineer's and the group's rate limits, minutes for 50), and none of those already sent went twice.
     // A notification the crash interrupted is re-delivered by the repair sweep (30 s grace, every 15 s).
-    await eventually(
-      'one card and one group post stored per ticket',
-      () =>
-        withDb(svc.dbUri, (db) =>
-          expectOneCardAndPostPerTicket(db, REPORTS).then(
-            () => true,
-            () => false,
-          ),
-        ),
-      60_000,
-    );
-    await withDb(svc.dbUri, (db) => expectOneCardAndPostPerTicket(db, REPORTS));
+    await awaitOneCardAndPostPerTicket(svc.dbUri, REPORTS);
     expect([...cardsPerTicket(sim).values()].every((n) => n === 1)).toBe(true);
     expect([...groupPostsPerTicket(sim).values()].every((n) => n === 1)).toBe(true);
   });

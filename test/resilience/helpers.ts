@@ -280,3 +280,20 @@ export async function expectOneCardAndPostPerTicket(db: ReturnType<MongoClient['
   expect(posts.size).toBe(tickets);
   expect([...posts.values()].every((n) => n === 1)).toBe(true);
 }
+
+/**
+ * Waits (up to `timeoutMs`) until the outbox holds exactly one claim card and one group post per ticket, then
+ * asserts it once more so a failure names the count that was wrong. Notifications interrupted by a crash are
+ * re-delivered by the repair sweep (30 s grace, every 15 s), hence the wait.
+ */
+export async function awaitOneCardAndPostPerTicket(uri: string, tickets: number, timeoutMs = 60_000): Promise<void> {
+  const holds = () =>
+    withDb(uri, (db) =>
+      expectOneCardAndPostPerTicket(db, tickets).then(
+        () => true,
+        () => false,
+      ),
+    );
+  await eventually('one card and one group post stored per ticket', holds, timeoutMs).catch(() => undefined);
+  await withDb(uri, (db) => expectOneCardAndPostPerTicket(db, tickets));
+}

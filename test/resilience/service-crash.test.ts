@@ -16,7 +16,7 @@ import {
   deliver,
   deliverWithRetries,
   eventually,
-  expectOneCardAndPostPerTicket,
+  awaitOneCardAndPostPerTicket,
   groupReport,
   repliesTo,
   replyText,
@@ -121,17 +121,7 @@ describe('kill -9 of the service mid-burst, then a restart', () => {
       expect(tickets).toHaveLength(REPORTS);
       expect(new Set(tickets.map((t) => t.reporter.userid)).size).toBe(REPORTS);
     });
-    await eventually(
-      'one card and one group post stored per ticket',
-      () =>
-        withDb(svc.dbUri, (db) =>
-          expectOneCardAndPostPerTicket(db, REPORTS).then(
-            () => true,
-            () => false,
-          ),
-        ),
-      60_000,
-    );
+    await awaitOneCardAndPostPerTicket(svc.dbUri, REPORTS);
     // Some were stored before the crash and finished by the new process.
     expect(ackedBeforeCrash).toBeGreaterThan(0);
   });
