@@ -2,7 +2,7 @@ export interface ConversationConfig {
   /** A pending question is dropped after this many idle minutes. */
   idleMinutes: number;
   /** No longer used (reports are linked to incidents on evidence, see `incidents`); accepted so old bot files load. */
-  stormWindowMinutes: number;
+  stormWindowMinutes?: number;
   /**
    * A reporter's second chase within this many minutes also reaches the backup and the leads (issue #17).
    * Absent: the escalation policy's `repeatEveryMin`.
@@ -43,7 +43,7 @@ export const conversationSchema = {
   additionalProperties: false,
   properties: {
     idleMinutes: { type: 'number', exclusiveMinimum: 0, default: 10 },
-    stormWindowMinutes: { type: 'number', minimum: 0, default: 30 },
+    stormWindowMinutes: { type: 'number', minimum: 0 },
     chaseIntervalMinutes: { type: 'number', exclusiveMinimum: 0 },
   },
   default: {},

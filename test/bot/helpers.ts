@@ -25,6 +25,8 @@ export interface BotHarness {
   sayApp(from: string, text: string): Promise<string[]>;
   /** Texts, markdown (`text` too, with `markdown: true`) and cards the app sent to one user (message/send), in order. */
   dms(userid: string): Array<{ text?: string; markdown?: boolean; card?: Record<string, unknown> }>;
+  /** The texts (and markdown texts) among `dms(userid)`, cards left out, in order. */
+  dmTexts(userid: string): string[];
   /** Everything processed: the inbox is empty and the outbox delivered what it holds. */
   settle(): Promise<void>;
   /** Resolves once a message with this msgid is in the inbox (frames arrive asynchronously). */
@@ -137,6 +139,7 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
         .map((m) => m.text ?? JSON.stringify(m.card));
     },
     dms,
+    dmTexts: (userid) => dms(userid).flatMap((m) => (m.text ? [m.text] : [])),
     settle,
     stored: arrived,
     async ticket(no) {

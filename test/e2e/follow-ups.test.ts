@@ -17,7 +17,7 @@ afterAll(() => h.stop());
 // Each test starts well after the previous one: no incident window, chase interval or idle conversation carries over.
 beforeEach(() => h.clock.advance(3 * 3600_000));
 
-const texts = (userid: string) => h.dms(userid).flatMap((m) => (m.text ? [m.text] : []));
+const texts = (userid: string) => h.dmTexts(userid);
 /** A HIS fault of one bed, one ward: its own 二级 ticket for 张伟 (working hours). */
 const report = async (who: string, ward: string) => noIn(await h.say(who, `${ward}3床医嘱下不了，一直转圈圈，${ward}`));
 

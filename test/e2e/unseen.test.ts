@@ -15,7 +15,7 @@ afterAll(() => h.stop());
 // Each test well after the previous one: no incident window, chase interval or idle conversation carries over.
 beforeEach(() => h.clock.advance(3 * 3600_000));
 
-const texts = (userid: string) => h.dms(userid).flatMap((m) => (m.text ? [m.text] : []));
+const texts = (userid: string) => h.dmTexts(userid);
 const wide = (n: number) => String(n).replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
 /** Reports a fault; answers the place question like a nurse would if it is asked. Returns the reply. */
 async function report(who: string, text: string, place = '心内科'): Promise<string> {

@@ -30,10 +30,8 @@ const REPORTS = 50;
 describe('kill -9 of the embedded database during traffic', () => {
   let sim: WecomSimulator;
   let svc: ServiceProcess;
-  // One ticket per report: no outage-storm merging, so a duplicate would show as a second ticket.
-  const bots = botsDir((b) => {
-    (b.conversation as { stormWindowMinutes: number }).stormWindowMinutes = 0;
-  });
+  // Each report keeps its own ticket (incidents link reports, never merge them), so a duplicate shows as a second ticket.
+  const bots = botsDir();
   beforeAll(async () => {
     sim = new WecomSimulator({ bots: bots.bots.values() });
     await sim.start();

@@ -41,9 +41,7 @@ describe('kill -9 of the service mid-burst, then a restart', () => {
   let sim: WecomSimulator;
   let svc: ServiceProcess;
   const dataDir = mkdtempSync(join(tmpdir(), 'weibao-data-'));
-  const bots = botsDir((b) => {
-    (b.conversation as { stormWindowMinutes: number }).stormWindowMinutes = 0;
-  });
+  const bots = botsDir();
   beforeAll(async () => {
     sim = new WecomSimulator({ bots: bots.bots.values() });
     await sim.start();
