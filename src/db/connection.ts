@@ -3,6 +3,12 @@ import mongoose from 'mongoose';
 // Queries fail fast instead of buffering forever while the database is down.
 mongoose.set('bufferCommands', false);
 mongoose.set('strictQuery', true);
+// Each feature creates its collections' indexes when it starts (`Model.createIndexes()` in its start hook, again
+// after a test drops the database). Mongoose's own automatic init did the same at connect, concurrently: two
+// creations of one new collection made the embedded server refuse the second ("Document with key
+// 'weibao.inbox' already existed in system.namespaces") and the service exit at its first start.
+mongoose.set('autoIndex', false);
+mongoose.set('autoCreate', false);
 
 /**
  * The models live on mongoose's one default connection, so services in one process share it: the first
