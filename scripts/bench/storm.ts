@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- storm`: an outage storm against the real service (npm start's entry point, embedded H2
- * database in a temporary DATA_DIR, WeCom faked by the simulator), beside a no-storage floor server
+ * database in a temporary DATA_DIR, WeCom faked by the standalone simulator in its own process, as WeCom is
+ * not inside the load generator: its work must not stall the generator's clock), beside a no-storage floor server
  * (scripts/bench/floor-server.ts) measured in the same run. 500 reporters × 3 deliveries (WeCom repeats each
  * message: 1 500 deliveries, 500 distinct messages), signed and encrypted beforehand.
  *   closed loop: 50 concurrent senders, each sending the next delivery as soon as the last was answered;
@@ -16,13 +17,14 @@ import { createInterface } from 'node:readline';
 import { encrypt, getSignature } from '@wecom/crypto';
 import { MongoClient } from 'mongodb';
 import { loadBots } from '../../src/config/bots.js';
-import { WecomSimulator } from '../../src/wecom/simulator/simulator.js';
 import type { BenchResult } from './timing.js';
 
 const REPORTERS = 500;
 const REPEATS = 3;
 const CONCURRENCY = 50;
 const OPEN_LOOP_S = 60;
+/** Reports (× REPEATS deliveries) sent to the floor and to each service before measuring: first ones are slow everywhere (JIT). */
+const WARM_REPORTERS = 100;
 
 const TEXTS = ['HIS系统全院都登不上了，急', '门诊收费系统卡死，全院排队，急', 'HIS打不开了，挂号收费都停了', '住院医生站进不去，HIS崩了'];
 
@@ -33,15 +35,42 @@ interface Delivery {
   code: string;
 }
 
-function deliveries(
-  sim: WecomSimulator,
+/** A standalone simulator (`npm run simulator`'s entry) in its own process, driven over its control API. */
+interface Sim {
+  child: ChildProcess;
+  url: string;
+}
+
+function startSim(): Promise<Sim> {
+  const child = spawn('node', ['--import', 'tsx', 'src/wecom/simulator/main.ts'], {
+    env: { ...process.env, SIM_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((res, rej) => {
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      const m = /^WeCom simulator on (\S+)/.exec(l);
+      if (m) res({ child, url: m[1] });
+    });
+    child.once('exit', (c) => rej(new Error(`simulator exited ${c}`)));
+  });
+}
+
+async function simControl<T>(sim: Sim, path: string, body?: object): Promise<T> {
+  const res = await fetch(`${sim.url}${path}`, body ? { method: 'POST', body: JSON.stringify(body) } : {});
+  if (!res.ok) throw new Error(`simulator ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function deliveries(
+  sim: Sim,
   bot: ReturnType<typeof loadBots> extends Map<string, infer B> ? B : never,
   tag: string,
-): Delivery[] {
+): Promise<Delivery[]> {
   const { token, encodingAesKey } = bot.wecom.aibot;
+  const { urls } = await simControl<{ urls: string[] }>(sim, '/_sim/response-urls', { bot: bot.id, count: REPORTERS });
   const out: Delivery[] = [];
   for (let r = 0; r < REPORTERS; r++) {
-    const responseUrl = sim.newResponseUrl(bot.id);
+    const responseUrl = urls[r];
     const msgId = `storm_${tag}_${r}`;
     const payload = {
       msgid: msgId,
@@ -72,6 +101,9 @@ function deliveries(
   }
   return out;
 }
+
+/** The deliveries of the first WARM_REPORTERS reporters, in their mixed order. */
+const warmUp = (list: Delivery[]) => list.filter((d) => Number(d.msgId.slice(d.msgId.lastIndexOf('_') + 1)) < WARM_REPORTERS);
 
 interface Run {
   latenciesMs: number[];
@@ -205,15 +237,30 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await done;
 }
 
-/** After the storm: wait (≤ 3 min) until every stored message is handled, then count what matters. */
-async function audit(svc: Svc, sim: WecomSimulator, list: Delivery[], run: Run) {
+/** Waits (≤ 3 min) until every stored message is handled; the seconds it took. */
+async function drained(svc: Svc): Promise<number> {
   const client = await MongoClient.connect(svc.dbUri);
-  const db = client.db('weibao');
+  const inbox = client.db('weibao').collection('inbox');
   const t0 = Date.now();
-  while (Date.now() - t0 < 180_000 && (await db.collection('inbox').countDocuments({ status: { $in: ['pending', 'processing'] } })) > 0) {
+  while (Date.now() - t0 < 180_000 && (await inbox.countDocuments({ status: { $in: ['pending', 'processing'] } })) > 0) {
     await new Promise((r) => setTimeout(r, 500));
   }
-  const drainedS = (Date.now() - t0) / 1000;
+  await client.close();
+  return (Date.now() - t0) / 1000;
+}
+
+async function ticketCount(svc: Svc): Promise<number> {
+  const client = await MongoClient.connect(svc.dbUri);
+  const n = await client.db('weibao').collection('tickets').countDocuments();
+  await client.close();
+  return n;
+}
+
+/** After the storm: wait until every stored message is handled, then count what matters. */
+async function audit(svc: Svc, sim: Sim, list: Delivery[], run: Run, ticketsBefore: number) {
+  const drainedS = await drained(svc);
+  const client = await MongoClient.connect(svc.dbUri);
+  const db = client.db('weibao');
   const stored = new Set(
     (
       await db
@@ -231,12 +278,12 @@ async function audit(svc: Svc, sim: WecomSimulator, list: Delivery[], run: Run) 
     perMsg.set(e.msgId, (perMsg.get(e.msgId) ?? 0) + 1);
   const codes = new Set(list.map((d) => d.code));
   const replies = new Map<string, number>();
-  for (const r of sim.delivered('response_url')) {
+  for (const r of await simControl<{ query: Record<string, string> }[]>(sim, '/_sim/received?kind=response_url')) {
     const c = r.query.response_code;
     if (codes.has(c)) replies.set(c, (replies.get(c) ?? 0) + 1);
   }
   const duplicated = [...perMsg.values()].filter((n) => n > 1).length + [...replies.values()].filter((n) => n > 1).length;
-  const tickets = await db.collection('tickets').countDocuments();
+  const tickets = (await db.collection('tickets').countDocuments()) - ticketsBefore;
   await client.close();
   return { lost, duplicated, tickets, drainedS, unique: stored.size };
 }
@@ -250,8 +297,8 @@ export async function stormBench(): Promise<BenchResult> {
   const bots = loadBots('bots', {});
   const bot = bots.get('demo');
   if (!bot) throw new Error('bots/demo.json missing');
-  const sim = new WecomSimulator({ bots: bots.values() });
-  const simUrl = await sim.start();
+  const sim = await startSim();
+  const simUrl = sim.url;
   const out: string[] = [
     'storm: 500 reporters × 3 deliveries, embedded H2; service = npm start, floor = verify + decrypt + in-memory dedupe',
   ];
@@ -259,19 +306,24 @@ export async function stormBench(): Promise<BenchResult> {
   let closedSvc: Run | undefined;
   try {
     const floor = await startFloor();
-    await closedLoop(floor.base, deliveries(sim, bot, 'warm').slice(0, 300));
-    const floorClosed = await closedLoop(floor.base, deliveries(sim, bot, 'fc'));
+    await closedLoop(floor.base, warmUp(await deliveries(sim, bot, 'warm')));
+    const floorClosed = await closedLoop(floor.base, await deliveries(sim, bot, 'fc'));
     const floorCpu = cpuSeconds(floor.child.pid ?? 0);
     await stopChild(floor.child);
     out.push(line('floor closed-loop', floorClosed, `  cpu ${floorCpu.toFixed(1)} s`));
 
     for (const mode of ['closed', 'open'] as const) {
       const svc = await startService(simUrl);
-      const list = deliveries(sim, bot, mode);
+      // Warmed like the floor (a hospital's service has been running when the storm comes): 100 reports,
+      // 300 deliveries, handled to the end before the storm starts.
+      await closedLoop(svc.base, warmUp(await deliveries(sim, bot, `warm-${mode}`)));
+      await drained(svc);
+      const ticketsBefore = await ticketCount(svc);
+      const list = await deliveries(sim, bot, mode);
       const cpu0 = cpuSeconds(svc.child.pid ?? 0) + cpuSeconds(svc.dbPid);
       const run = mode === 'closed' ? await closedLoop(svc.base, list) : await openLoop(svc.base, list);
       const cpu = cpuSeconds(svc.child.pid ?? 0) + cpuSeconds(svc.dbPid) - cpu0;
-      const a = await audit(svc, sim, list, run);
+      const a = await audit(svc, sim, list, run, ticketsBefore);
       const rss = peakRssMb(svc.child.pid ?? 0) + peakRssMb(svc.dbPid);
       await stopChild(svc.child);
       out.push(
@@ -287,7 +339,7 @@ export async function stormBench(): Promise<BenchResult> {
       }
     }
   } finally {
-    await sim.stop();
+    await stopChild(sim.child);
   }
   console.log(out.join('\n'));
   const lat = closedSvc?.latenciesMs ?? [0];

@@ -618,6 +618,14 @@ export class WecomSimulator extends EventEmitter {
         });
         return json(res, 200, r);
       }
+      if (path === '/_sim/response-urls') {
+        // For load generators that sign their own callbacks: `count` (1–10 000) fresh response_url's of `bot`.
+        const count = Number(body.count ?? 1);
+        if (!Number.isInteger(count) || count < 1 || count > 10_000)
+          return json(res, 400, { error: 'count must be an integer from 1 to 10000' });
+        if (!this.bots.has(bot)) return json(res, 404, { error: `unknown bot ${bot}` });
+        return json(res, 200, { urls: Array.from({ length: count }, () => this.newResponseUrl(bot)) });
+      }
       if (path === '/_sim/fail') {
         this.failNext((body.kind as SimKind) ?? '*', Number(body.errcode ?? -1), Number(body.count ?? 1));
         return json(res, 200, { ok: true });
