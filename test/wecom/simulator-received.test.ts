@@ -56,6 +56,36 @@ describe('GET /_sim/received?since=<cursor>', () => {
   });
 });
 
+describe('POST /_sim/response-urls (load generators signing their own callbacks)', () => {
+  const mint = async (body: object) => {
+    const res = await fetch(`${sim.url}/_sim/response-urls`, { method: 'POST', body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as { urls?: string[]; error?: string } };
+  };
+
+  it('mints fresh response_url codes the simulator then accepts once each, logged under the bot', async () => {
+    const { status, body } = await mint({ bot: 'demo', count: 3 });
+    expect(status).toBe(200);
+    expect(new Set(body.urls).size).toBe(3);
+    const post = (url: string) =>
+      fetch(url, { method: 'POST', body: JSON.stringify({ msgtype: 'markdown', markdown: { content: '已登记' } }) }).then(
+        async (r) => ((await r.json()) as { errcode: number }).errcode,
+      );
+    const url = body.urls![0];
+    expect(await post(url)).toBe(0);
+    expect(await post(url)).not.toBe(0); // a response_url answers once, as WeCom's does
+    const code = new URL(url).searchParams.get('response_code');
+    const logged = (await since()).items.filter((r) => r.kind === 'response_url' && r.query.response_code === code);
+    expect(logged[0].bot).toBe('demo');
+  });
+
+  it('refuses an unknown bot (404) and a count out of 1–10 000 (400) with a short reason', async () => {
+    expect((await mint({ bot: 'nope', count: 1 })).status).toBe(404);
+    const tooMany = await mint({ bot: 'demo', count: 10_001 });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error).toMatch(/count/);
+  });
+});
+
 describe('console line for a received request', () => {
   it('says what kind, to whom and the outcome, without the message text unless asked', async () => {
     const r: Received = {
