@@ -1,6 +1,6 @@
 /** When each plan's inspection is due: one occurrence per week, month or quarter, at `day` and `time` local. */
 import type { InspectionPlan } from '../reports/config.js';
-import { dayjs, local, ZONE } from '../time.js';
+import { local, zoned } from '../time.js';
 
 export interface Occurrence {
   /** "2026-10" (month), "2026-Q4" (quarter), "2026-W10-26" (the week's Monday). */
@@ -9,7 +9,7 @@ export interface Occurrence {
 }
 
 function at(date: string, time: string): Date {
-  return dayjs.tz(`${date} ${time}`, ZONE).toDate();
+  return zoned(`${date} ${time}`).toDate();
 }
 
 /** The occurrence of the period containing `now` (due before or after `now`). */

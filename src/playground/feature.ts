@@ -15,7 +15,7 @@ import { firstStarts } from '../db/first-start.js';
 import { HttpError } from '../http/middleware/errors.js';
 import { log } from '../log.js';
 import type { Feature, FeatureFactory, ServiceContext } from '../service.js';
-import { dayjs, local, ZONE } from '../time.js';
+import { local, zoned } from '../time.js';
 import type { Received, WecomSimulator } from '../wecom/simulator/simulator.js';
 import { Feed, type FeedItem } from './feed.js';
 import { type StaticFiles, staticFiles } from '../web/static.js';
@@ -110,7 +110,7 @@ const MIN = 60_000;
 
 /** Offset to add so the clock shows the next `hh:mm` (the digest time) strictly after now. */
 function untilNext(now: Date, hhmm: string): number {
-  let at = dayjs.tz(`${local(now).format('YYYY-MM-DD')} ${hhmm}`, ZONE);
+  let at = zoned(`${local(now).format('YYYY-MM-DD')} ${hhmm}`);
   if (at.valueOf() <= now.getTime()) at = at.add(1, 'day');
   return at.valueOf() - now.getTime();
 }

@@ -6,7 +6,7 @@
 import mongoose, { Schema } from 'mongoose';
 import type { BotConfig } from '../config/bots.js';
 import { log } from '../log.js';
-import { dayjs, local, ZONE } from '../time.js';
+import { local, zoned } from '../time.js';
 import type { Messenger } from '../wecom/types.js';
 import { dailyDigest } from './service.js';
 import { groupContent } from '../bot/presenters/people.js';
@@ -26,7 +26,7 @@ export const ReportRun = (mongoose.models.ReportRun as mongoose.Model<RunDoc>) ?
 
 /** Today's digest instant for a bot. */
 export function digestDueAt(bot: BotConfig, now: Date): Date {
-  return dayjs.tz(`${local(now).format('YYYY-MM-DD')} ${bot.digest.time}`, ZONE).toDate();
+  return zoned(`${local(now).format('YYYY-MM-DD')} ${bot.digest.time}`).toDate();
 }
 
 /**

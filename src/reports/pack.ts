@@ -7,7 +7,7 @@
 import type { BotConfig } from '../config/bots.js';
 import { fromBotFile, type PersonInfo } from '../people/directory.js';
 import type { Duration, Period, TargetName, TargetPolicy } from '../sla/config.js';
-import { dayjs, local, ZONE } from '../time.js';
+import { local, zoned } from '../time.js';
 import { LEVEL_NAME, PERIOD_NAME, pct, systemName, TARGET_NAME } from './labels.js';
 import { RECORD_COLUMNS, type RecordRow, recordRow } from './records.js';
 import type { BreachEntry, SlaReport } from './sla-report.js';
@@ -176,7 +176,7 @@ function breachLines(r: SlaReport, timelines: Timeline[], asOf: Date): BreachLin
 }
 
 function daily(bot: BotConfig, month: string, timelines: Timeline[], asOf: Date): DayPoint[] {
-  const start = dayjs.tz(`${month}-01`, ZONE);
+  const start = zoned(`${month}-01`);
   const points: DayPoint[] = Array.from({ length: start.daysInMonth() }, (_, i) => ({
     day: start.add(i, 'day').format('YYYY-MM-DD'),
     tickets: 0,

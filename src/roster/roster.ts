@@ -2,7 +2,7 @@ import type { BotConfig } from '../config/bots.js';
 import { knownName } from '../people/names.js';
 import type { Period } from '../sla/config.js';
 import { calendarFor } from '../sla/calendar.js';
-import { dayjs, ZONE } from '../time.js';
+import { zoned } from '../time.js';
 import type { Engineer, Override, Rotation } from './config.js';
 
 export type Role = 'engineer' | 'lead' | 'reporter';
@@ -49,7 +49,7 @@ export function personName(bot: BotConfig, userid: string): string {
 /** The parsed anchor, memoised on the rotation object itself (per loaded bot file: nothing process-wide). */
 const ANCHOR_MS = Symbol('anchorMs');
 function anchorOf(r: Rotation & { [ANCHOR_MS]?: number }): number {
-  r[ANCHOR_MS] ??= dayjs.tz(r.anchor, ZONE).valueOf();
+  r[ANCHOR_MS] ??= zoned(r.anchor).valueOf();
   return r[ANCHOR_MS];
 }
 

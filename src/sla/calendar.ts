@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Dayjs } from 'dayjs';
-import { dayjs, local, ZONE } from '../time.js';
+import { dayjs, local, zoned } from '../time.js';
 import type { CalendarConfig, Period } from './config.js';
 
 /** The official data shipped by `chinese-days`: date → "English,中文,days" for holidays and make-up working days (调休). */
@@ -91,7 +91,7 @@ export function createCalendar(cfg: CalendarConfig): Calendar {
     return { date: key, workday: weekday >= 1 && weekday <= 5, holiday: false, uncertain };
   }
 
-  const dayStart = (key: string): Dayjs => dayjs.tz(key, ZONE);
+  const dayStart = (key: string): Dayjs => zoned(key);
   // Time-zone conversions are the slow part; a day's window and successor never change, so remember them.
   const windows = new Map<string, [number, number]>();
   const windowOf = (key: string): [number, number] => {
