@@ -92,28 +92,25 @@ export function defineEscalationJobs(
 export async function scheduleStep(scheduler: Scheduler, data: EscalationJobData, mode: 'replace' | 'insertOnly'): Promise<void> {
   if (mode === 'replace')
     await scheduler.agenda.cancel({ name: ESCALATION_JOB, data: { bot: data.bot, no: data.no, target: data.target, step: data.step } });
-  await scheduler.scheduleAt(ESCALATION_JOB, data, new Date(data.at), {
-    unique: ['bot', 'no', 'target', 'step'],
-    insertOnly: mode === 'insertOnly',
-  });
+  await writeStep(scheduler, data, mode === 'insertOnly');
 }
 
-/** Removes every escalation job of a target (it stopped: met, paused, ticket finished). */
-export async function cancelTarget(scheduler: Scheduler, bot: string, no: number, target: TargetName): Promise<number> {
-  return scheduler.agenda.cancel({ name: ESCALATION_JOB, data: { bot, no, target } });
+function writeStep(scheduler: Scheduler, data: EscalationJobData, insertOnly: boolean): Promise<unknown> {
+  return scheduler.scheduleAt(ESCALATION_JOB, data, new Date(data.at), { unique: ['bot', 'no', 'target', 'step'], insertOnly });
 }
 
 /**
- * Brings a ticket's jobs in line with the ticket: the next pending step of each running target is
- * (re)scheduled at its current instant; targets that stopped lose their jobs. Stale jobs of other steps
- * may stay: they re-check the ticket when they fire and then do nothing.
+ * Brings a ticket's jobs in line with the ticket: the next pending step of each running target is scheduled at its
+ * current instant. Replacing (ticket events): every escalation job of the ticket is removed first, in one delete
+ * (each delete scans the job collection on the embedded engine: one per target made SLA syncs the largest share of
+ * the database's work in a storm), so targets that stopped lose theirs and runs in flight cannot save a stale state.
+ * `insertOnly` (a successor, the start-up sweep): only adds what is missing, leaving existing jobs alone.
  */
 export async function syncTicketJobs(scheduler: Scheduler, bot: BotConfig, ticket: TicketDoc, insertOnly = false): Promise<void> {
+  if (!insertOnly) await scheduler.agenda.cancel({ name: ESCALATION_JOB, data: { bot: bot.id, no: ticket.no } });
   for (const target of TARGET_NAMES) {
     const next = nextPendingStep(bot, ticket, target);
-    const data = next && { bot: bot.id, no: ticket.no, target, step: next.key, at: next.at.toISOString() };
-    if (data) await scheduleStep(scheduler, data, insertOnly ? 'insertOnly' : 'replace');
-    else if (!insertOnly) await cancelTarget(scheduler, bot.id, ticket.no, target);
+    if (next) await writeStep(scheduler, { bot: bot.id, no: ticket.no, target, step: next.key, at: next.at.toISOString() }, insertOnly);
   }
 }
 
