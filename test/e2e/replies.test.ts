@@ -2,7 +2,7 @@
  * Issue #16 through the WeCom simulator: every reply right for its reader (nurses, engineers, leads), and
  * commands as people actually type them. Reply text is asserted where the wording is the behaviour.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXPIRE_JOB } from '../../src/bot/feature.js';
 import { type BotHarness, noIn, startBotHarness, webhookTexts } from '../bot/helpers.js';
 
@@ -110,11 +110,13 @@ describe('names from the WeCom directory', () => {
 
   it('a slow WeCom directory never holds a reply back: the answer goes out with what is known, the name follows', async () => {
     h.sim.setPerson({ userid: 'slow_nurse', name: '钱多多', department: [3] });
-    h.sim.hangNext('user/get', 4_000, 1);
+    const release = h.sim.holdNext('user/get');
     expect(await h.say('slow_nurse', '值班 lis')).toMatch(/^@slow_nurse /);
-    // The simulator records the hung user/get when it gives up on it: after the answer went out.
+    // The answer went out while WeCom still had not answered the lookup (held; recorded once released).
     const lookup = () => h.sim.received('user/get').find((r) => r.query.userid === 'slow_nurse');
-    await vi.waitFor(() => expect(lookup()).toBeDefined(), { timeout: 15_000, interval: 100 });
+    expect(lookup()).toBeUndefined();
+    release();
+    await h.sim.waitFor(() => lookup() !== undefined);
     const answered = h.sim.received('response_url').find((r) => JSON.stringify(r.body).includes('@slow_nurse '));
     expect(answered!.seq).toBeLessThan(lookup()!.seq);
     // WeCom answers again: the next reply uses the name.

@@ -1,17 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-const TSX = 'node_modules/.bin/tsx';
-
 export interface Spawned {
   child: ChildProcess;
   stderr(): string;
   exited: Promise<number | null>;
 }
 
-/** Runs a project entry point (src/main.ts, src/cli.ts) as a real process, the way operators do. */
+/**
+ * Runs a project entry point (src/main.ts, src/cli.ts) as a real process, the way operators do: `npm start` is
+ * `exec node --import tsx src/main.ts`, one node process (the `tsx` command would start a second node around it).
+ */
 export function spawnEntry(entry: string, env: Record<string, string>, args: string[] = []): Spawned {
-  const child = spawn(TSX, [entry, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'Asia/Shanghai', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 const run = async (args: string[]) => {
   try {
-    const { stdout, stderr } = await promisify(execFile)('node_modules/.bin/tsx', ['src/cli.ts', ...args], {
+    // `npm run cli` is `tsx src/cli.ts`; node --import tsx is the same program without tsx's wrapper process.
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'Asia/Shanghai' },
     });
     return { code: 0, stdout, stderr };

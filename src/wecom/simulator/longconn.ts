@@ -30,7 +30,7 @@ export interface SocketHost {
     replyTo?: { chatId?: string; userid: string };
   }): void;
   /** A failure injected with failNext(kind) for this kind, if one is pending. */
-  takeFault(kind: SocketKind): { errcode?: number; errmsg?: string; hangMs?: number } | undefined;
+  takeFault(kind: SocketKind): { errcode?: number; errmsg?: string; hangMs?: number; held?: Promise<void> } | undefined;
 }
 
 interface Frame {
@@ -272,7 +272,7 @@ export class AibotSocketSide extends EventEmitter {
     answer: (errcode: number, errmsg: string) => void,
   ): void {
     const fault = this.host.takeFault(kind);
-    if (fault?.hangMs) {
+    if (fault?.hangMs || fault?.held) {
       // No acknowledgement at all: the client's ack timeout decides.
       this.host.record({ kind, query: { req_id: reqId }, body, errcode: -999, bot });
       return;

@@ -91,6 +91,8 @@ interface Fault {
   errcode?: number;
   errmsg?: string;
   hangMs?: number;
+  /** No answer until this settles (holdNext); then like a hang that ran out. */
+  held?: Promise<void>;
 }
 
 export interface SimulatorOptions {
@@ -123,6 +125,7 @@ export class WecomSimulator extends EventEmitter {
   private server: Server | undefined;
   private log: Received[] = [];
   private faults: Fault[] = [];
+  private releases: Array<() => void> = [];
   private tokens = new Map<string, { bot: string; expiresAt: number; revoked: boolean }>();
   private responseCodes = new Map<string, { bot: string; used: boolean; replyTo?: { chatId?: string; userid: string } }>();
   private webhookTimes = new Map<string, number[]>();
@@ -181,6 +184,7 @@ export class WecomSimulator extends EventEmitter {
     const s = this.server;
     if (!s) return;
     this.server = undefined;
+    for (const release of this.releases) release();
     this.longConnection.close();
     s.closeAllConnections();
     await new Promise<void>((res) => s.close(() => res()));
@@ -245,6 +249,22 @@ export class WecomSimulator extends EventEmitter {
     this.faults.push({ kind, count, hangMs: ms });
   }
 
+  /**
+   * The next `count` calls of `kind` get no answer until the returned function is called; then each is recorded
+   * and dropped like a hang that ran out (errcode -999). Lets a test show that something happened while WeCom was
+   * still silent, and end the silence when it has seen it, instead of picking a hang long enough to be safe.
+   * `stop()` releases what is still held.
+   */
+  holdNext(kind: SimKind | '*', count = 1): () => void {
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    this.releases.push(release);
+    this.faults.push({ kind, count, held });
+    return release;
+  }
+
   /** Every access token issued so far becomes invalid (calls with it get 42001). */
   expireTokens(): void {
     for (const t of this.tokens.values()) t.revoked = true;
@@ -276,8 +296,8 @@ export class WecomSimulator extends EventEmitter {
     if (!kind) return json(res, 404, { errcode: 404, errmsg: 'unknown path' });
 
     const fault = this.takeFault(kind);
-    if (fault?.hangMs) {
-      await new Promise((r) => setTimeout(r, fault.hangMs).unref());
+    if (fault?.hangMs || fault?.held) {
+      await (fault.held ?? new Promise((r) => setTimeout(r, fault.hangMs).unref()));
       this.record({ kind, query, body, errcode: -999 });
       if (!res.destroyed) res.destroy();
       return;
