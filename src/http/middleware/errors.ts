@@ -26,6 +26,9 @@ export function errors(): Middleware {
       const status = e.status ?? e.statusCode ?? 500;
       if (status >= 500) log.error({ requestId: ctx.state.requestId, path: ctx.path, err: e.message }, 'request failed');
       ctx.status = status;
+      // A refused body is left unread (raw-body.ts): without a close the socket stays busy with it, and a stop
+      // waited ~3 s for that connection before the server could close (seen in test/foundation/service.test.ts).
+      if (status === 413) ctx.set('Connection', 'close');
       ctx.body =
         err instanceof HttpError
           ? { error: err.code, message: err.message !== err.code ? err.message : undefined, requestId: ctx.state.requestId }
