@@ -43,6 +43,18 @@ async function settled(uri: string): Promise<void> {
   }
 }
 
+/** When the long connection's lease, as it stands now, runs out unless renewed (ms since the epoch). */
+async function leaseUntil(uri: string): Promise<number> {
+  const conn = await mongoose.createConnection(uri).asPromise();
+  try {
+    const lease = await conn.collection<{ _id: string; until: Date }>('wecom_leases').findOne({ _id: 'demo' });
+    if (!lease) throw new Error('no lease document for the connected bot');
+    return lease.until.getTime();
+  } finally {
+    await conn.close();
+  }
+}
+
 /** Resolves once the instance has logged `msg` (its stdout arrives a little after the simulator saw the effect). */
 async function logged(i: Instance, msg: string, timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -114,14 +126,17 @@ describe('two service instances, one long connection', () => {
     const b = startInstance('B', env);
     await Promise.all([a.url, b.url]);
     await sim.longConnection.waitForConnection('demo', 20_000);
-    // Watch three lease periods: the standby keeps polling the lease but never dials.
-    await new Promise((r) => setTimeout(r, 3 * LEASE_MS));
+    // The standby keeps polling the lease but never dials: watch past the end of the lease as it stands now plus
+    // two of the standby's looks (every LEASE_MS / 4): unrenewed, the lease would have been taken by then.
+    const until = await leaseUntil(uri);
+    await new Promise((r) => setTimeout(r, until - Date.now() + LEASE_MS / 2));
     expect(sim.longConnection.subscriptions('demo')).toBe(1);
     expect(sim.longConnection.openSockets()).toBe(1);
     const subscribed = (i: Instance) => i.lines.some((l) => l.msg === 'wecom long connection subscribed');
     const holder = subscribed(a) ? a : b;
     const standby = holder === a ? b : a;
     expect(subscribed(standby)).toBe(false);
+    expect(standby.lines.some((l) => l.msg === 'wecom long connection lease acquired')).toBe(false);
 
     const answered = (n: number) =>
       sim.waitFor((all) => all.filter((r) => r.kind === 'aibot_respond_msg' && r.errcode === 0).length >= n, { timeoutMs: 15_000 });
