@@ -245,6 +245,9 @@ function createPlayground(ctx: ServiceContext, deps: PlaygroundDeps): Feature {
   router.post('/playground/api/reset', async (k) => {
     clock.reset();
     await emptyDatabase();
+    // A message claimed before the collections were emptied may still be on its way to WeCom: let it land before
+    // the log is cleared, or it would show up in the emptied playground.
+    await ctx.registry.port('messenger').idle();
     await firstStarts(ctx.bots.keys(), clock.now());
     sim.clear();
     feed.clear();

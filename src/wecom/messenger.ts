@@ -29,6 +29,10 @@ export class OutboxMessenger implements Messenger {
     return b;
   }
 
+  idle(): Promise<void> {
+    return this.outbox.idle();
+  }
+
   async reply(msg: InboundMessage, content: OutboundContent, opts: SendOptions = {}): Promise<string[]> {
     const bot = this.bot(msg.bot);
     if (msg.channel === 'aibot' && msg.reqId) return this.replyOnSocket(bot, msg, content, opts);

@@ -252,7 +252,7 @@ export class Outbox {
       return;
     }
     // Several senders: a send is mostly waiting (database round trips, WeCom's answer), and one recipient held
-    // back by its rate limit must not slow the others. Per-recipient order holds across them (claim/hasOlder).
+    // back by its rate limit must not slow the others. Per-recipient order holds across them (claim/queueHeads).
     const worker = async () => {
       do {
         this.again = false;
@@ -267,6 +267,11 @@ export class Outbox {
       .finally(() => {
         this.running = undefined;
       });
+  }
+
+  /** Resolves when the send loop has stopped: nothing of this instance is being sent (see Messenger.idle). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
   }
 
   /** Sends everything that is due now and resolves when nothing due is left (tests call this). */

@@ -45,6 +45,11 @@ export interface Messenger {
   toAppChat(bot: string, chatId: string, content: OutboundContent, opts?: SendOptions): Promise<string[]>;
   /** message/update_template_card with the ResponseCode of an app template_card_event. */
   updateCard(bot: string, responseCode: string, card: object, opts?: SendOptions): Promise<string[]>;
+  /**
+   * Resolves once this instance has no send in flight (its sender looked and found nothing due). The playground's
+   * reset waits for it after emptying the database, so nothing sent before the reset lands in the emptied log.
+   */
+  idle(): Promise<void>;
 }
 
 export interface SendOptions {

@@ -26,6 +26,7 @@ const recording: Messenger = {
   toGroup: async () => [],
   toAppChat: async () => [],
   updateCard: async () => [],
+  idle: async () => undefined,
 };
 ctx.events.add({ name: 'notifier', applicableEvents: 'all', on: createNotifier({ messenger: recording }) });
 
