@@ -6,7 +6,7 @@ import { log } from '../log.js';
 import type { InboundMessage } from './types.js';
 
 /** Longest a waiting message is held back while callbacks are being stored (ms; see Inbox.limit). */
-const STARVE_MS = 250;
+const STARVE_MS = 1000;
 
 /** Entries the sweep hands to the queues at a time (beyond those already queued here). */
 const SWEEP_BATCH = 200;
