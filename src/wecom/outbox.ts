@@ -276,7 +276,7 @@ export class Outbox {
 
   /** Sends everything that is due now and resolves when nothing due is left (tests call this). */
   async drain(): Promise<void> {
-    while (this.running) await this.running;
+    await this.idle();
     await this.sendDue();
   }
 
