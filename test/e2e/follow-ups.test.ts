@@ -218,17 +218,20 @@ describe('dialogs own their answers', () => {
   });
 });
 
+/** Moves the clock to `iso`, runs the inspection tick, and returns what 张伟 was sent by it. */
+async function inspectionsStartedAt(iso: string): Promise<string[]> {
+  h.clock.set(iso);
+  const seen = texts('zhangwei').length;
+  await runInspectionsTick(h.service.ctx);
+  await h.settle();
+  return texts('zhangwei').slice(seen);
+}
+
 describe('several pending dialogs per user', () => {
   it('a checklist waiting in the app chat survives a 解决 dialog and resumes after it; 巡检 brings it back', async () => {
-    h.clock.set('2026-12-01T09:00:00+08:00');
-    const seen = texts('zhangwei').length;
-    await runInspectionsTick(h.service.ctx);
-    await h.settle();
-    expect(
-      texts('zhangwei')
-        .slice(seen)
-        .some((t) => t.includes('（1/12）数据库服务器错误日志检查')),
-    ).toBe(true);
+    expect((await inspectionsStartedAt('2026-12-01T09:00:00+08:00')).some((t) => t.includes('（1/12）数据库服务器错误日志检查'))).toBe(
+      true,
+    );
     const no = noIn(await h.say('nurse_ia', 'HIS门诊医生站开不了处方，门诊部'));
     await h.say('zhangwei', `接单 ${no}`);
 
@@ -248,14 +251,10 @@ describe('several pending dialogs per user', () => {
   });
 
   it('a checklist item pending, a 解决 dialog run to the end: the next 1 answers the checklist', async () => {
-    h.clock.set('2027-01-01T09:00:00+08:00');
-    const seen = texts('zhangwei').length;
-    await runInspectionsTick(h.service.ctx);
-    await h.settle();
     expect(
-      texts('zhangwei')
-        .slice(seen)
-        .some((t) => t.includes('开始「月度巡检（系统安全检查）」') && t.includes('（1/12）')),
+      (await inspectionsStartedAt('2027-01-01T09:00:00+08:00')).some(
+        (t) => t.includes('开始「月度巡检（系统安全检查）」') && t.includes('（1/12）'),
+      ),
     ).toBe(true);
     const no = noIn(await h.say('nurse_ib', 'HIS住院收费结算报错，住院收费处'));
     await h.say('zhangwei', `接单 ${no}`);
